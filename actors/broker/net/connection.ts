@@ -1,0 +1,196 @@
+/**
+ * One client connection: frames in, responses out in request order.
+ *
+ * Kafka clients pipeline requests and match responses by position, so a
+ * response that finishes early waits in its slot until every earlier one has
+ * been written. The number of requests read and not yet answered is bounded
+ * (`queued.max.requests`); at the bound the socket stops being read, which
+ * pushes back on the client through TCP.
+ */
+import type { Socket } from 'node:net';
+import { FrameReader } from './frame-reader.js';
+
+/** What a request turns into: response chunks (without the size prefix), or nothing (acks=0). */
+export type Reply = Buffer[] | null;
+
+/** Thrown by a request handler to drop the connection (malformed request). */
+export class CloseConnection extends Error {
+  override readonly name = 'CloseConnection';
+}
+
+export interface ConnectionOptions {
+  readonly maxFrameBytes: number;
+  readonly maxInFlight: number;
+  readonly handle: (frame: Buffer, conn: Connection) => Reply | Promise<Reply>;
+  readonly log: (msg: string) => void;
+  readonly now: () => number;
+}
+
+interface Slot {
+  done: boolean;
+  reply: Reply;
+}
+
+let nextConnectionId = 1;
+
+export class Connection {
+  readonly id = nextConnectionId++;
+  readonly remote: string;
+  private readonly reader: FrameReader;
+  /** Requests read and not yet written, oldest first. */
+  private readonly slots: Slot[] = [];
+  private closed = false;
+  private finished = false;
+  private pausedForInFlight = false;
+  private pausedForWrite = false;
+  private idleWaiters: Array<() => void> = [];
+  lastActiveMs: number;
+  requestsServed = 0;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.reader = new FrameReader(options.maxFrameBytes);
+    this.lastActiveMs = options.now();
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      this.pausedForWrite = false;
+      this.updateFlow();
+    });
+    socket.on('error', (err) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') options.log(`connection ${this.remote}: ${err.message}`);
+    });
+    socket.on('close', () => this.onClose());
+  }
+
+  get inFlight(): number {
+    return this.slots.length;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  close(reason?: string): void {
+    if (this.closed) return;
+    if (reason) this.options.log(`closing connection ${this.remote}: ${reason}`);
+    this.closed = true;
+    this.socket.destroy();
+    this.onClose();
+  }
+
+  /** Resolves once every request read so far has been answered (or the connection closed). */
+  drained(): Promise<void> {
+    if (this.slots.length === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops reading new requests (graceful shutdown). */
+  stopReading(): void {
+    this.socket.pause();
+    this.socket.removeAllListeners('data');
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActiveMs = this.options.now();
+    let frames: Buffer[];
+    try {
+      frames = this.reader.push(chunk);
+    } catch (err) {
+      this.close((err as Error).message);
+      return;
+    }
+    for (const frame of frames) {
+      if (this.closed) return;
+      this.dispatch(frame);
+    }
+    this.updateFlow();
+  }
+
+  private dispatch(frame: Buffer): void {
+    const slot: Slot = { done: false, reply: null };
+    this.slots.push(slot);
+    let result: Reply | Promise<Reply>;
+    try {
+      result = this.options.handle(frame, this);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (reply) => this.complete(slot, reply),
+        (err) => this.fail(err),
+      );
+    } else {
+      this.complete(slot, result);
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.close(err instanceof CloseConnection ? err.message : `request handling failed: ${(err as Error)?.stack ?? err}`);
+  }
+
+  private complete(slot: Slot, reply: Reply): void {
+    if (this.closed) return;
+    slot.done = true;
+    slot.reply = reply;
+    if (this.slots[0] !== slot) return;
+    this.flushReady();
+  }
+
+  private flushReady(): void {
+    let corked = false;
+    while (this.slots.length > 0 && this.slots[0]!.done) {
+      const { reply } = this.slots.shift()!;
+      this.requestsServed++;
+      if (reply === null) continue;
+      if (!corked) {
+        this.socket.cork();
+        corked = true;
+      }
+      let size = 0;
+      for (const chunk of reply) size += chunk.length;
+      const prefix = Buffer.allocUnsafe(4);
+      prefix.writeInt32BE(size, 0);
+      this.socket.write(prefix);
+      let ok = true;
+      for (const chunk of reply) if (chunk.length > 0) ok = this.socket.write(chunk);
+      if (!ok) this.pausedForWrite = true;
+    }
+    // Uncork on the next tick so responses finishing in this tick share one writev.
+    if (corked) process.nextTick(() => this.socket.uncork());
+    this.lastActiveMs = this.options.now();
+    this.updateFlow();
+    if (this.slots.length === 0) this.wakeIdle();
+  }
+
+  private updateFlow(): void {
+    if (this.closed) return;
+    const overInFlight = this.slots.length >= this.options.maxInFlight;
+    if (overInFlight !== this.pausedForInFlight) this.pausedForInFlight = overInFlight;
+    if (this.pausedForInFlight || this.pausedForWrite) this.socket.pause();
+    else if (this.socket.listenerCount('data') > 0) this.socket.resume();
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private onClose(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.closed = true;
+    this.slots.length = 0;
+    this.wakeIdle();
+    this.onClosed?.(this);
+  }
+
+  onClosed: ((conn: Connection) => void) | undefined;
+}

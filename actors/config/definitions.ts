@@ -1,0 +1,105 @@
+/**
+ * Every broker property samsa understands, with Kafka's names and defaults.
+ *
+ * One table is the source for parsing (files, flags, env, embedding options),
+ * for DescribeConfigs (types, defaults, sources, synonyms) and for
+ * docs/configuration.md. A property with `topic` set is also a topic-level
+ * config: the broker value is the default for every topic without an override.
+ */
+
+export type ConfigType = 'boolean' | 'string' | 'int' | 'short' | 'long' | 'double' | 'list' | 'class' | 'password';
+
+export type ConfigValue = string | number | boolean | string[] | null;
+
+export interface ConfigDef {
+  readonly name: string;
+  readonly type: ConfigType;
+  readonly default: ConfigValue;
+  readonly doc: string;
+  /** Topic-level name when the property is a per-topic default. */
+  readonly topic?: string;
+  /** Accepted for server.properties compatibility, no effect on a single node. */
+  readonly inert?: boolean;
+  /** Allowed values (string enums), compared case-insensitively. */
+  readonly oneOf?: readonly string[];
+  readonly min?: number;
+  /** Changeable at runtime through AlterConfigs on the broker resource. */
+  readonly dynamic?: boolean;
+}
+
+/** Kafka's Long.MAX_VALUE, kept as a number: policies only compare against it. */
+export const LONG_MAX = Number.MAX_SAFE_INTEGER;
+const INT_MAX = 2147483647;
+
+const defs: ConfigDef[] = [
+  // identity and network
+  { name: 'broker.id', type: 'int', default: 0, doc: 'Id of this broker; also accepted as node.id.', min: 0 },
+  { name: 'node.id', type: 'int', default: null, doc: 'Synonym of broker.id (KRaft name).', min: 0 },
+  { name: 'listeners', type: 'list', default: ['PLAINTEXT://127.0.0.1:9092'], doc: 'Addresses to listen on, comma separated. Port 0 binds an ephemeral port. Only PLAINTEXT.' },
+  { name: 'advertised.listeners', type: 'list', default: null, doc: 'Addresses given to clients in Metadata; defaults to the bound listeners.' },
+  { name: 'listener.security.protocol.map', type: 'string', default: 'PLAINTEXT:PLAINTEXT', doc: 'Accepted; only PLAINTEXT is served.', inert: true },
+  { name: 'socket.request.max.bytes', type: 'int', default: 104857600, doc: 'Largest request frame; a bigger one closes the connection.', min: 1 },
+  { name: 'socket.send.buffer.bytes', type: 'int', default: 102400, doc: 'Accepted; the OS default is used.', inert: true },
+  { name: 'socket.receive.buffer.bytes', type: 'int', default: 102400, doc: 'Accepted; the OS default is used.', inert: true },
+  { name: 'connections.max.idle.ms', type: 'long', default: 600000, doc: 'Idle connections are closed after this long.', min: 1 },
+  { name: 'max.connections', type: 'int', default: INT_MAX, doc: 'Connections beyond this are closed at accept.', min: 1 },
+  { name: 'queued.max.requests', type: 'int', default: 500, doc: 'Requests decoded and not yet answered, per connection; reading pauses at the limit.', min: 1 },
+  { name: 'num.network.threads', type: 'int', default: 3, doc: 'Accepted; samsa has one network loop per process.', inert: true },
+  { name: 'num.io.threads', type: 'int', default: 8, doc: 'Accepted; see `workers` for the partition pool.', inert: true },
+  { name: 'num.recovery.threads.per.data.dir', type: 'int', default: 1, doc: 'Accepted; logs are recovered when their partition opens.', inert: true },
+  { name: 'zookeeper.connect', type: 'string', default: null, doc: 'Accepted; a single node needs no coordination service.', inert: true },
+  { name: 'zookeeper.connection.timeout.ms', type: 'int', default: 18000, doc: 'Accepted.', inert: true },
+  { name: 'group.initial.rebalance.delay.ms', type: 'int', default: 3000, doc: 'Accepted; consumer groups are not served yet.', inert: true },
+  { name: 'offsets.topic.num.partitions', type: 'int', default: 50, doc: 'Accepted; consumer groups are not served yet.', inert: true },
+  { name: 'offsets.topic.replication.factor', type: 'short', default: 3, doc: 'Accepted.', inert: true },
+  { name: 'transaction.state.log.replication.factor', type: 'short', default: 3, doc: 'Accepted.', inert: true },
+  { name: 'transaction.state.log.min.isr', type: 'int', default: 2, doc: 'Accepted.', inert: true },
+  { name: 'delete.topic.enable', type: 'boolean', default: true, doc: 'DeleteTopics is refused (TOPIC_DELETION_DISABLED) when false.' },
+  { name: 'auto.create.topics.enable', type: 'boolean', default: true, doc: 'Metadata and Produce for an unknown topic create it.' },
+  { name: 'num.partitions', type: 'int', default: 1, doc: 'Partitions of auto-created topics and of CreateTopics with -1.', min: 1 },
+  { name: 'default.replication.factor', type: 'short', default: 1, doc: 'Replication factor of auto-created topics; a single node serves 1.', min: 1 },
+  { name: 'fetch.max.bytes', type: 'int', default: 57671680, doc: 'Upper bound on a Fetch response, whatever the client asks.', min: 1024 },
+  { name: 'max.incremental.fetch.session.cache.slots', type: 'int', default: 1000, doc: 'Fetch sessions kept; 0 disables sessions (clients get the sessionless answer).', min: 0 },
+  { name: 'producer.id.expiration.ms', type: 'int', default: 86400000, doc: 'Idle producer state is dropped after this long.', min: 1 },
+  { name: 'log.dirs', type: 'list', default: null, doc: 'Data directory (one is used). Default: log.dir.' },
+  { name: 'log.dir', type: 'string', default: './.samsa-data', doc: 'Data directory when log.dirs is unset.' },
+  // log: per-topic defaults
+  { name: 'log.segment.bytes', type: 'int', default: 1073741824, doc: 'Segment size before rolling.', topic: 'segment.bytes', min: 14, dynamic: true },
+  { name: 'log.roll.hours', type: 'int', default: 168, doc: 'Segment age before rolling (log.roll.ms wins).', min: 1 },
+  { name: 'log.roll.ms', type: 'long', default: null, doc: 'Segment age before rolling.', topic: 'segment.ms', min: 1, dynamic: true },
+  { name: 'log.roll.jitter.ms', type: 'long', default: 0, doc: 'Accepted.', topic: 'segment.jitter.ms', min: 0, dynamic: true },
+  { name: 'log.retention.hours', type: 'int', default: 168, doc: 'Retention time (minutes/ms win).' },
+  { name: 'log.retention.minutes', type: 'int', default: null, doc: 'Retention time (log.retention.ms wins).' },
+  { name: 'log.retention.ms', type: 'long', default: null, doc: 'Retention time; -1 keeps forever.', topic: 'retention.ms', dynamic: true },
+  { name: 'log.retention.bytes', type: 'long', default: -1, doc: 'Retention size per partition; -1 unbounded.', topic: 'retention.bytes', dynamic: true },
+  { name: 'log.retention.check.interval.ms', type: 'long', default: 300000, doc: 'How often retention runs.', min: 1 },
+  { name: 'log.cleanup.policy', type: 'list', default: ['delete'], doc: 'delete, or compact (accepted; compaction does not run yet).', topic: 'cleanup.policy', dynamic: true },
+  { name: 'log.cleaner.delete.retention.ms', type: 'long', default: 86400000, doc: 'Accepted.', topic: 'delete.retention.ms', dynamic: true },
+  { name: 'log.cleaner.min.cleanable.ratio', type: 'double', default: 0.5, doc: 'Accepted.', topic: 'min.cleanable.dirty.ratio', dynamic: true },
+  { name: 'log.cleaner.min.compaction.lag.ms', type: 'long', default: 0, doc: 'Accepted.', topic: 'min.compaction.lag.ms', dynamic: true },
+  { name: 'log.cleaner.max.compaction.lag.ms', type: 'long', default: LONG_MAX, doc: 'Accepted.', topic: 'max.compaction.lag.ms', dynamic: true },
+  { name: 'log.segment.delete.delay.ms', type: 'long', default: 60000, doc: 'Accepted; deleted segments are removed at once.', topic: 'file.delete.delay.ms', dynamic: true },
+  { name: 'log.index.size.max.bytes', type: 'int', default: 10485760, doc: 'Preallocated index size.', topic: 'segment.index.bytes', min: 4, dynamic: true },
+  { name: 'log.index.interval.bytes', type: 'int', default: 4096, doc: 'Bytes between index entries.', topic: 'index.interval.bytes', min: 0, dynamic: true },
+  { name: 'log.flush.interval.messages', type: 'long', default: LONG_MAX, doc: 'Flush after this many messages.', topic: 'flush.messages', min: 1, dynamic: true },
+  { name: 'log.flush.interval.ms', type: 'long', default: null, doc: 'Flush after this long (default: log.flush.scheduler.interval.ms).', topic: 'flush.ms', dynamic: true },
+  { name: 'log.flush.scheduler.interval.ms', type: 'long', default: LONG_MAX, doc: 'Accepted.' },
+  { name: 'log.preallocate', type: 'boolean', default: false, doc: 'Accepted.', topic: 'preallocate', dynamic: true },
+  { name: 'log.message.timestamp.type', type: 'string', default: 'CreateTime', doc: 'CreateTime or LogAppendTime.', topic: 'message.timestamp.type', oneOf: ['CreateTime', 'LogAppendTime'], dynamic: true },
+  { name: 'log.message.timestamp.before.max.ms', type: 'long', default: LONG_MAX, doc: 'Accepted.', topic: 'message.timestamp.before.max.ms', min: 0, dynamic: true },
+  { name: 'log.message.timestamp.after.max.ms', type: 'long', default: LONG_MAX, doc: 'Accepted.', topic: 'message.timestamp.after.max.ms', min: 0, dynamic: true },
+  { name: 'message.max.bytes', type: 'int', default: 1048588, doc: 'Largest record batch accepted.', topic: 'max.message.bytes', min: 0, dynamic: true },
+  { name: 'compression.type', type: 'string', default: 'producer', doc: 'Accepted; batches are stored as the producer sent them.', topic: 'compression.type', oneOf: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'], dynamic: true },
+  { name: 'min.insync.replicas', type: 'int', default: 1, doc: 'A single node is always in sync.', topic: 'min.insync.replicas', min: 1, dynamic: true },
+  { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'Accepted.', topic: 'unclean.leader.election.enable', dynamic: true },
+  { name: 'log.message.downconversion.enable', type: 'boolean', default: true, doc: 'Accepted; only magic 2 is served.', topic: 'message.downconversion.enable', inert: true },
+  // samsa's own
+  { name: 'workers', type: 'int', default: 0, doc: 'Worker threads hosting partition actors; 0 runs everything on the main thread.', min: 0 },
+];
+
+export const BROKER_CONFIGS: ReadonlyMap<string, ConfigDef> = new Map(defs.map((d) => [d.name, d]));
+
+/** Topic-level name -> broker-level definition. */
+export const TOPIC_CONFIGS: ReadonlyMap<string, ConfigDef> = new Map(
+  defs.filter((d) => d.topic !== undefined).map((d) => [d.topic!, d]),
+);

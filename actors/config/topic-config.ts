@@ -1,0 +1,76 @@
+/** Topic-level configs: overrides stored per topic, defaults from the broker. */
+import type { BrokerConfig } from './broker-config.js';
+import { type ConfigDef, type ConfigValue, TOPIC_CONFIGS } from './definitions.js';
+import { ConfigError, formatValue, parseValue } from './parse.js';
+
+/** What a partition needs to know of its topic's configuration (plain data: crosses threads). */
+export interface LogPolicy {
+  readonly segmentBytes: number;
+  readonly segmentMs: number;
+  readonly segmentIndexBytes: number;
+  readonly indexIntervalBytes: number;
+  readonly retentionMs: number;
+  readonly retentionBytes: number;
+  readonly maxMessageBytes: number;
+  readonly logAppendTime: boolean;
+  readonly flushMessages: number;
+  readonly flushMs: number;
+  readonly cleanupPolicy: readonly string[];
+}
+
+/** Validates override values; returns them normalised to Kafka's text form. */
+export function validateTopicOverrides(overrides: ReadonlyMap<string, string | null>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, raw] of overrides) {
+    const def = TOPIC_CONFIGS.get(name);
+    if (def === undefined) throw new ConfigError(name, 'unknown topic config');
+    if (raw === null) throw new ConfigError(name, 'null value');
+    const value = parseValue(def, raw);
+    out.set(name, formatValue(def, value) ?? '');
+  }
+  return out;
+}
+
+export interface TopicConfigEntry {
+  readonly name: string;
+  readonly value: string | null;
+  readonly source: 'topic' | 'static' | 'default';
+  readonly def: ConfigDef;
+  /** Broker-level synonym when the value comes from it. */
+  readonly brokerName: string;
+}
+
+export function describeTopicConfig(broker: BrokerConfig, overrides: ReadonlyMap<string, string>): TopicConfigEntry[] {
+  const out: TopicConfigEntry[] = [];
+  for (const [name, def] of TOPIC_CONFIGS) {
+    const override = overrides.get(name);
+    if (override !== undefined) {
+      out.push({ name, value: override, source: 'topic', def, brokerName: def.name });
+    } else {
+      const value = formatValue(def, broker.topicDefault(def));
+      out.push({ name, value, source: broker.topicDefaultIsSet(def) ? 'static' : 'default', def, brokerName: def.name });
+    }
+  }
+  return out;
+}
+
+export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, string>): LogPolicy {
+  const v = (topicName: string): ConfigValue => {
+    const def = TOPIC_CONFIGS.get(topicName)!;
+    const override = overrides.get(topicName);
+    return override !== undefined ? parseValue(def, override) : broker.topicDefault(def);
+  };
+  return {
+    segmentBytes: v('segment.bytes') as number,
+    segmentMs: v('segment.ms') as number,
+    segmentIndexBytes: v('segment.index.bytes') as number,
+    indexIntervalBytes: v('index.interval.bytes') as number,
+    retentionMs: v('retention.ms') as number,
+    retentionBytes: v('retention.bytes') as number,
+    maxMessageBytes: v('max.message.bytes') as number,
+    logAppendTime: v('message.timestamp.type') === 'LogAppendTime',
+    flushMessages: v('flush.messages') as number,
+    flushMs: v('flush.ms') as number,
+    cleanupPolicy: v('cleanup.policy') as string[],
+  };
+}
