@@ -193,7 +193,10 @@ class Ctx {
   }
 
   /** Statements writing value expression `x` of field f. */
-  writeStmt(f: FieldSpec, x: string, flex: string): string {
+  writeStmt(f: FieldSpec, x0: string, flex: string): string {
+    // For nullable fields, undefined (omitted) means the default, which is not always null.
+    const d0 = this.defaultOf(f);
+    const x = this.nullableSomewhere(f) && d0 !== 'null' ? `(${x0} === undefined ? ${d0} : ${x0})` : x0;
     if (f.isArray) {
       let elem: string;
       if (f.struct) elem = `e${f.struct.name}`;
@@ -207,7 +210,7 @@ class Ctx {
         elem = fx.elemWrite;
       }
       const call = (m: string): string => `w.${m}(${x}, ${flex}, ${elem}, version);`;
-      if (this.nullableEverywhere(f)) return this.defaultOf(f) === 'null' ? call('nullableArray') : `w.nullableArray(${x} === undefined ? ${this.defaultOf(f)} : ${x}, ${flex}, ${elem}, version);`;
+      if (this.nullableEverywhere(f)) return call('nullableArray');
       if (!this.nullableSomewhere(f)) return call('array');
       return `if (${this.cond(f.nullableVersions)}) ${call('nullableArray')} else ${call('array')}`;
     }
@@ -221,10 +224,9 @@ class Ctx {
       return `e${s}(w, ${x} ?? {}, version);`;
     }
     const byNull = (plain: string, nullable: string): string => {
-      if (this.nullableEverywhere(f)) return this.defaultOf(f) === 'null' ? `w.${nullable}(${x}, ${flex});` : `w.${nullable}(${x} === undefined ? ${this.defaultOf(f)} : ${x}, ${flex});`;
+      if (this.nullableEverywhere(f)) return `w.${nullable}(${x}, ${flex});`;
       if (!this.nullableSomewhere(f)) return `w.${plain}(${x} ?? ${this.defaultOf(f)}, ${flex});`;
-      const d = this.defaultOf(f);
-      return `{ const s = ${x}; if (${this.cond(f.nullableVersions)}) w.${nullable}(s === undefined ? ${d} : s, ${flex}); else w.${plain}(s === undefined ? ${d} : s, ${flex}); }`;
+      return `{ const s = ${x}; if (${this.cond(f.nullableVersions)}) w.${nullable}(s, ${flex}); else w.${plain}(s, ${flex}); }`;
     };
     if (f.baseType === 'string') return byNull('string', 'nullableString');
     if (f.baseType === 'bytes' || f.baseType === 'records') return byNull('bytes', 'nullableBytes');

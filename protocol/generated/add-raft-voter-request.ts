@@ -25,7 +25,7 @@ function defData(): AddRaftVoterRequestData {
 
 export function encodeAddRaftVoterRequest(w: Writer, v: Input<AddRaftVoterRequestData>, version: number): void {
   const flex = true;
-  w.nullableString(v.clusterId === undefined ? "" : v.clusterId, flex);
+  w.nullableString((v.clusterId === undefined ? "" : v.clusterId), flex);
   w.int32(v.timeoutMs ?? 0);
   w.int32(v.voterId ?? 0);
   w.uuid(v.voterDirectoryId ?? ZERO_UUID);

@@ -74,7 +74,7 @@ function defEntityData(): AlterClientQuotasRequestEntityData {
 function eEntityData(w: Writer, v: Input<AlterClientQuotasRequestEntityData>, version: number): void {
   const flex = version >= 1;
   w.string(v.entityType ?? "", flex);
-  w.nullableString(v.entityName === undefined ? "" : v.entityName, flex);
+  w.nullableString((v.entityName === undefined ? "" : v.entityName), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -48,7 +48,7 @@ function defEntryData(): AlterClientQuotasResponseEntryData {
 function eEntryData(w: Writer, v: Input<AlterClientQuotasResponseEntryData>, version: number): void {
   const flex = version >= 1;
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.array(v.entity, flex, eEntityData, version);
   if (flex) w.uvarint(0);
 }
@@ -78,7 +78,7 @@ function defEntityData(): AlterClientQuotasResponseEntityData {
 function eEntityData(w: Writer, v: Input<AlterClientQuotasResponseEntityData>, version: number): void {
   const flex = version >= 1;
   w.string(v.entityType ?? "", flex);
-  w.nullableString(v.entityName === undefined ? "" : v.entityName, flex);
+  w.nullableString((v.entityName === undefined ? "" : v.entityName), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -78,7 +78,7 @@ function defAlterableConfig(): AlterConfigsRequestAlterableConfig {
 function eAlterableConfig(w: Writer, v: Input<AlterConfigsRequestAlterableConfig>, version: number): void {
   const flex = version >= 2;
   w.string(v.name ?? "", flex);
-  w.nullableString(v.value === undefined ? "" : v.value, flex);
+  w.nullableString((v.value === undefined ? "" : v.value), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -50,7 +50,7 @@ function defAlterConfigsResourceResponse(): AlterConfigsResponseAlterConfigsReso
 function eAlterConfigsResourceResponse(w: Writer, v: Input<AlterConfigsResponseAlterConfigsResourceResponse>, version: number): void {
   const flex = version >= 2;
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.int8(v.resourceType ?? 0);
   w.string(v.resourceName ?? "", flex);
   if (flex) w.uvarint(0);

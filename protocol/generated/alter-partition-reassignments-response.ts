@@ -24,7 +24,7 @@ export function encodeAlterPartitionReassignmentsResponse(w: Writer, v: Input<Al
   const flex = true;
   w.int32(v.throttleTimeMs ?? 0);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.array(v.responses, flex, eReassignableTopicResponse, version);
   if (flex) w.uvarint(0);
 }
@@ -86,7 +86,7 @@ function eReassignablePartitionResponse(w: Writer, v: Input<AlterPartitionReassi
   const flex = true;
   w.int32(v.partitionIndex ?? 0);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   if (flex) w.uvarint(0);
 }
 

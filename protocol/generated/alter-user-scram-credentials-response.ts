@@ -49,7 +49,7 @@ function eAlterUserScramCredentialsResult(w: Writer, v: Input<AlterUserScramCred
   const flex = true;
   w.string(v.user ?? "", flex);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   if (flex) w.uvarint(0);
 }
 

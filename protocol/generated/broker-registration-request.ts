@@ -41,7 +41,7 @@ export function encodeBrokerRegistrationRequest(w: Writer, v: Input<BrokerRegist
   w.uuid(v.incarnationId ?? ZERO_UUID);
   w.array(v.listeners, flex, eListener, version);
   w.array(v.features, flex, eFeature, version);
-  w.nullableString(v.rack === undefined ? "" : v.rack, flex);
+  w.nullableString((v.rack === undefined ? "" : v.rack), flex);
   if (version >= 1) w.bool(v.isMigratingZkBroker ?? false); else if (v.isMigratingZkBroker !== undefined && v.isMigratingZkBroker !== false) unsupportedField('BrokerRegistrationRequestData', 'isMigratingZkBroker', version);
   if (version >= 2) w.array(v.logDirs, flex, writeUuid, version);
   if (version >= 3) w.int64(v.previousBrokerEpoch ?? -1n);

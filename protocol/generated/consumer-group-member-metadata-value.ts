@@ -34,14 +34,14 @@ function defData(): ConsumerGroupMemberMetadataValueData {
 
 export function encodeConsumerGroupMemberMetadataValue(w: Writer, v: Input<ConsumerGroupMemberMetadataValueData>, version: number): void {
   const flex = true;
-  w.nullableString(v.instanceId === undefined ? "" : v.instanceId, flex);
-  w.nullableString(v.rackId === undefined ? "" : v.rackId, flex);
+  w.nullableString((v.instanceId === undefined ? "" : v.instanceId), flex);
+  w.nullableString((v.rackId === undefined ? "" : v.rackId), flex);
   w.string(v.clientId ?? "", flex);
   w.string(v.clientHost ?? "", flex);
   w.array(v.subscribedTopicNames, flex, (flex ? writeStringCompact : writeStringClassic), version);
-  w.nullableString(v.subscribedTopicRegex === undefined ? "" : v.subscribedTopicRegex, flex);
+  w.nullableString((v.subscribedTopicRegex === undefined ? "" : v.subscribedTopicRegex), flex);
   w.int32(v.rebalanceTimeoutMs ?? -1);
-  w.nullableString(v.serverAssignor === undefined ? "" : v.serverAssignor, flex);
+  w.nullableString((v.serverAssignor === undefined ? "" : v.serverAssignor), flex);
   if (!(flex && true) && v.classicMemberMetadata !== undefined && v.classicMemberMetadata !== null) unsupportedField('ConsumerGroupMemberMetadataValueData', 'classicMemberMetadata', version);
   if (flex) {
     let n = 0;

@@ -46,7 +46,7 @@ function defAclCreationResult(): CreateAclsResponseAclCreationResult {
 function eAclCreationResult(w: Writer, v: Input<CreateAclsResponseAclCreationResult>, version: number): void {
   const flex = version >= 2;
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -22,8 +22,8 @@ function defData(): CreateDelegationTokenRequestData {
 
 export function encodeCreateDelegationTokenRequest(w: Writer, v: Input<CreateDelegationTokenRequestData>, version: number): void {
   const flex = version >= 2;
-  if (version >= 3) w.nullableString(v.ownerPrincipalType === undefined ? "" : v.ownerPrincipalType, flex); else if (v.ownerPrincipalType !== undefined && v.ownerPrincipalType !== "") unsupportedField('CreateDelegationTokenRequestData', 'ownerPrincipalType', version);
-  if (version >= 3) w.nullableString(v.ownerPrincipalName === undefined ? "" : v.ownerPrincipalName, flex); else if (v.ownerPrincipalName !== undefined && v.ownerPrincipalName !== "") unsupportedField('CreateDelegationTokenRequestData', 'ownerPrincipalName', version);
+  if (version >= 3) w.nullableString((v.ownerPrincipalType === undefined ? "" : v.ownerPrincipalType), flex); else if (v.ownerPrincipalType !== undefined && v.ownerPrincipalType !== "") unsupportedField('CreateDelegationTokenRequestData', 'ownerPrincipalType', version);
+  if (version >= 3) w.nullableString((v.ownerPrincipalName === undefined ? "" : v.ownerPrincipalName), flex); else if (v.ownerPrincipalName !== undefined && v.ownerPrincipalName !== "") unsupportedField('CreateDelegationTokenRequestData', 'ownerPrincipalName', version);
   w.array(v.renewers, flex, eCreatableRenewers, version);
   w.int64(v.maxLifetimeMs ?? 0n);
   if (flex) w.uvarint(0);

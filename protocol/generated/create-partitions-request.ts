@@ -56,7 +56,7 @@ function eCreatePartitionsTopic(w: Writer, v: Input<CreatePartitionsRequestCreat
   const flex = version >= 2;
   w.string(v.name ?? ("" as TopicName), flex);
   w.int32(v.count ?? 0);
-  w.nullableArray(v.assignments === undefined ? [] : v.assignments, flex, eCreatePartitionsAssignment, version);
+  w.nullableArray((v.assignments === undefined ? [] : v.assignments), flex, eCreatePartitionsAssignment, version);
   if (flex) w.uvarint(0);
 }
 

@@ -122,7 +122,7 @@ function defCreatableTopicConfig(): CreateTopicsRequestCreatableTopicConfig {
 function eCreatableTopicConfig(w: Writer, v: Input<CreateTopicsRequestCreatableTopicConfig>, version: number): void {
   const flex = version >= 5;
   w.string(v.name ?? "", flex);
-  w.nullableString(v.value === undefined ? "" : v.value, flex);
+  w.nullableString((v.value === undefined ? "" : v.value), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -63,10 +63,10 @@ function eCreatableTopicResult(w: Writer, v: Input<CreateTopicsResponseCreatable
   w.string(v.name ?? ("" as TopicName), flex);
   if (version >= 7) w.uuid(v.topicId ?? ZERO_UUID);
   w.int16(v.errorCode ?? 0);
-  if (version >= 1) w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  if (version >= 1) w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   if (version >= 5) w.int32(v.numPartitions ?? -1);
   if (version >= 5) w.int16(v.replicationFactor ?? -1);
-  if (version >= 5) w.nullableArray(v.configs === undefined ? [] : v.configs, flex, eCreatableTopicConfigs, version);
+  if (version >= 5) w.nullableArray((v.configs === undefined ? [] : v.configs), flex, eCreatableTopicConfigs, version);
   if (flex) {
     let n = 0;
     const t0 = v.topicConfigErrorCode;
@@ -125,7 +125,7 @@ function defCreatableTopicConfigs(): CreateTopicsResponseCreatableTopicConfigs {
 function eCreatableTopicConfigs(w: Writer, v: Input<CreateTopicsResponseCreatableTopicConfigs>, version: number): void {
   const flex = version >= 5;
   if (version >= 5) w.string(v.name ?? "", flex); else if (v.name !== undefined && v.name !== "") unsupportedField('CreateTopicsResponseCreatableTopicConfigs', 'name', version);
-  if (version >= 5) w.nullableString(v.value === undefined ? "" : v.value, flex); else if (v.value !== undefined && v.value !== "") unsupportedField('CreateTopicsResponseCreatableTopicConfigs', 'value', version);
+  if (version >= 5) w.nullableString((v.value === undefined ? "" : v.value), flex); else if (v.value !== undefined && v.value !== "") unsupportedField('CreateTopicsResponseCreatableTopicConfigs', 'value', version);
   if (version >= 5) w.bool(v.readOnly ?? false); else if (v.readOnly !== undefined && v.readOnly !== false) unsupportedField('CreateTopicsResponseCreatableTopicConfigs', 'readOnly', version);
   if (version >= 5) w.int8(v.configSource ?? -1);
   if (version >= 5) w.bool(v.isSensitive ?? false); else if (v.isSensitive !== undefined && v.isSensitive !== false) unsupportedField('CreateTopicsResponseCreatableTopicConfigs', 'isSensitive', version);

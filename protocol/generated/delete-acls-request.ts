@@ -53,10 +53,10 @@ function defDeleteAclsFilter(): DeleteAclsRequestDeleteAclsFilter {
 function eDeleteAclsFilter(w: Writer, v: Input<DeleteAclsRequestDeleteAclsFilter>, version: number): void {
   const flex = version >= 2;
   w.int8(v.resourceTypeFilter ?? 0);
-  w.nullableString(v.resourceNameFilter === undefined ? "" : v.resourceNameFilter, flex);
+  w.nullableString((v.resourceNameFilter === undefined ? "" : v.resourceNameFilter), flex);
   if (version >= 1) w.int8(v.patternTypeFilter ?? 3); else if (v.patternTypeFilter !== undefined && v.patternTypeFilter !== 3) unsupportedField('DeleteAclsRequestDeleteAclsFilter', 'patternTypeFilter', version);
-  w.nullableString(v.principalFilter === undefined ? "" : v.principalFilter, flex);
-  w.nullableString(v.hostFilter === undefined ? "" : v.hostFilter, flex);
+  w.nullableString((v.principalFilter === undefined ? "" : v.principalFilter), flex);
+  w.nullableString((v.hostFilter === undefined ? "" : v.hostFilter), flex);
   w.int8(v.operation ?? 0);
   w.int8(v.permissionType ?? 0);
   if (flex) w.uvarint(0);

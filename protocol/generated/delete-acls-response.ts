@@ -49,7 +49,7 @@ function defDeleteAclsFilterResult(): DeleteAclsResponseDeleteAclsFilterResult {
 function eDeleteAclsFilterResult(w: Writer, v: Input<DeleteAclsResponseDeleteAclsFilterResult>, version: number): void {
   const flex = version >= 2;
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.array(v.matchingAcls, flex, eDeleteAclsMatchingAcl, version);
   if (flex) w.uvarint(0);
 }
@@ -93,7 +93,7 @@ function defDeleteAclsMatchingAcl(): DeleteAclsResponseDeleteAclsMatchingAcl {
 function eDeleteAclsMatchingAcl(w: Writer, v: Input<DeleteAclsResponseDeleteAclsMatchingAcl>, version: number): void {
   const flex = version >= 2;
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.int8(v.resourceType ?? 0);
   w.string(v.resourceName ?? "", flex);
   if (version >= 1) w.int8(v.patternType ?? 3); else if (v.patternType !== undefined && v.patternType !== 3) unsupportedField('DeleteAclsResponseDeleteAclsMatchingAcl', 'patternType', version);

@@ -51,7 +51,7 @@ function defDeletableTopicResult(): DeleteTopicsResponseDeletableTopicResult {
 
 function eDeletableTopicResult(w: Writer, v: Input<DeleteTopicsResponseDeletableTopicResult>, version: number): void {
   const flex = version >= 4;
-  { const s = v.name; if (version >= 6) w.nullableString(s === undefined ? ("" as TopicName) : s, flex); else w.string(s === undefined ? ("" as TopicName) : s, flex); }
+  { const s = (v.name === undefined ? ("" as TopicName) : v.name); if (version >= 6) w.nullableString(s, flex); else w.string(s, flex); }
   if (version >= 6) w.uuid(v.topicId ?? ZERO_UUID);
   w.int16(v.errorCode ?? 0);
   if (version >= 5) w.nullableString(v.errorMessage, flex);

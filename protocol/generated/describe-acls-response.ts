@@ -24,7 +24,7 @@ export function encodeDescribeAclsResponse(w: Writer, v: Input<DescribeAclsRespo
   const flex = version >= 2;
   w.int32(v.throttleTimeMs ?? 0);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.array(v.resources, flex, eDescribeAclsResource, version);
   if (flex) w.uvarint(0);
 }

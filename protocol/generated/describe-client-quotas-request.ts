@@ -49,7 +49,7 @@ function eComponentData(w: Writer, v: Input<DescribeClientQuotasRequestComponent
   const flex = version >= 1;
   w.string(v.entityType ?? "", flex);
   w.int8(v.matchType ?? 0);
-  w.nullableString(v.match === undefined ? "" : v.match, flex);
+  w.nullableString((v.match === undefined ? "" : v.match), flex);
   if (flex) w.uvarint(0);
 }
 

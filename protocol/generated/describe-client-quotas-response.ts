@@ -23,8 +23,8 @@ export function encodeDescribeClientQuotasResponse(w: Writer, v: Input<DescribeC
   const flex = version >= 1;
   w.int32(v.throttleTimeMs ?? 0);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
-  w.nullableArray(v.entries === undefined ? [] : v.entries, flex, eEntryData, version);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
+  w.nullableArray((v.entries === undefined ? [] : v.entries), flex, eEntryData, version);
   if (flex) w.uvarint(0);
 }
 
@@ -82,7 +82,7 @@ function defEntityData(): DescribeClientQuotasResponseEntityData {
 function eEntityData(w: Writer, v: Input<DescribeClientQuotasResponseEntityData>, version: number): void {
   const flex = version >= 1;
   w.string(v.entityType ?? "", flex);
-  w.nullableString(v.entityName === undefined ? "" : v.entityName, flex);
+  w.nullableString((v.entityName === undefined ? "" : v.entityName), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -56,7 +56,7 @@ function eDescribeConfigsResource(w: Writer, v: Input<DescribeConfigsRequestDesc
   const flex = version >= 4;
   w.int8(v.resourceType ?? 0);
   w.string(v.resourceName ?? "", flex);
-  w.nullableArray(v.configurationKeys === undefined ? [] : v.configurationKeys, flex, (flex ? writeStringCompact : writeStringClassic), version);
+  w.nullableArray((v.configurationKeys === undefined ? [] : v.configurationKeys), flex, (flex ? writeStringCompact : writeStringClassic), version);
   if (flex) w.uvarint(0);
 }
 

@@ -53,7 +53,7 @@ function defDescribeConfigsResult(): DescribeConfigsResponseDescribeConfigsResul
 function eDescribeConfigsResult(w: Writer, v: Input<DescribeConfigsResponseDescribeConfigsResult>, version: number): void {
   const flex = version >= 4;
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.int8(v.resourceType ?? 0);
   w.string(v.resourceName ?? "", flex);
   w.array(v.configs, flex, eDescribeConfigsResourceResult, version);
@@ -101,14 +101,14 @@ function defDescribeConfigsResourceResult(): DescribeConfigsResponseDescribeConf
 function eDescribeConfigsResourceResult(w: Writer, v: Input<DescribeConfigsResponseDescribeConfigsResourceResult>, version: number): void {
   const flex = version >= 4;
   w.string(v.name ?? "", flex);
-  w.nullableString(v.value === undefined ? "" : v.value, flex);
+  w.nullableString((v.value === undefined ? "" : v.value), flex);
   w.bool(v.readOnly ?? false);
   if (version <= 0) w.bool(v.isDefault ?? false); else if (v.isDefault !== undefined && v.isDefault !== false) unsupportedField('DescribeConfigsResponseDescribeConfigsResourceResult', 'isDefault', version);
   if (version >= 1) w.int8(v.configSource ?? -1);
   w.bool(v.isSensitive ?? false);
   if (version >= 1) w.array(v.synonyms, flex, eDescribeConfigsSynonym, version);
   if (version >= 3) w.int8(v.configType ?? 0);
-  if (version >= 3) w.nullableString(v.documentation === undefined ? "" : v.documentation, flex);
+  if (version >= 3) w.nullableString((v.documentation === undefined ? "" : v.documentation), flex);
   if (flex) w.uvarint(0);
 }
 
@@ -145,7 +145,7 @@ function defDescribeConfigsSynonym(): DescribeConfigsResponseDescribeConfigsSyno
 function eDescribeConfigsSynonym(w: Writer, v: Input<DescribeConfigsResponseDescribeConfigsSynonym>, version: number): void {
   const flex = version >= 4;
   if (version >= 1) w.string(v.name ?? "", flex); else if (v.name !== undefined && v.name !== "") unsupportedField('DescribeConfigsResponseDescribeConfigsSynonym', 'name', version);
-  if (version >= 1) w.nullableString(v.value === undefined ? "" : v.value, flex); else if (v.value !== undefined && v.value !== "") unsupportedField('DescribeConfigsResponseDescribeConfigsSynonym', 'value', version);
+  if (version >= 1) w.nullableString((v.value === undefined ? "" : v.value), flex); else if (v.value !== undefined && v.value !== "") unsupportedField('DescribeConfigsResponseDescribeConfigsSynonym', 'value', version);
   if (version >= 1) w.int8(v.source ?? 0); else if (v.source !== undefined && v.source !== 0) unsupportedField('DescribeConfigsResponseDescribeConfigsSynonym', 'source', version);
   if (flex) w.uvarint(0);
 }

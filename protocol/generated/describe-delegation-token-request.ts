@@ -15,7 +15,7 @@ function defData(): DescribeDelegationTokenRequestData {
 
 export function encodeDescribeDelegationTokenRequest(w: Writer, v: Input<DescribeDelegationTokenRequestData>, version: number): void {
   const flex = version >= 2;
-  w.nullableArray(v.owners === undefined ? [] : v.owners, flex, eDescribeDelegationTokenOwner, version);
+  w.nullableArray((v.owners === undefined ? [] : v.owners), flex, eDescribeDelegationTokenOwner, version);
   if (flex) w.uvarint(0);
 }
 

@@ -18,7 +18,7 @@ function defData(): DescribeLogDirsRequestData {
 
 export function encodeDescribeLogDirsRequest(w: Writer, v: Input<DescribeLogDirsRequestData>, version: number): void {
   const flex = version >= 2;
-  w.nullableArray(v.topics === undefined ? [] : v.topics, flex, eDescribableLogDirTopic, version);
+  w.nullableArray((v.topics === undefined ? [] : v.topics), flex, eDescribableLogDirTopic, version);
   if (flex) w.uvarint(0);
 }
 

@@ -25,7 +25,7 @@ function defData(): DescribeQuorumResponseData {
 export function encodeDescribeQuorumResponse(w: Writer, v: Input<DescribeQuorumResponseData>, version: number): void {
   const flex = true;
   w.int16(v.errorCode ?? 0);
-  if (version >= 2) w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  if (version >= 2) w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.array(v.topics, flex, eTopicData, version);
   if (version >= 2) w.array(v.nodes, flex, eNode, version); else if (v.nodes !== undefined && !sameValue(v.nodes, [])) unsupportedField('DescribeQuorumResponseData', 'nodes', version);
   if (flex) w.uvarint(0);
@@ -98,7 +98,7 @@ function ePartitionData(w: Writer, v: Input<DescribeQuorumResponsePartitionData>
   const flex = true;
   w.int32(v.partitionIndex ?? 0);
   w.int16(v.errorCode ?? 0);
-  if (version >= 2) w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  if (version >= 2) w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.int32(v.leaderId ?? (0 as BrokerId));
   w.int32(v.leaderEpoch ?? 0);
   w.int64(v.highWatermark ?? 0n);

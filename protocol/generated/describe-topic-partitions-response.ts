@@ -62,7 +62,7 @@ function defDescribeTopicPartitionsResponseTopic(): DescribeTopicPartitionsRespo
 function eDescribeTopicPartitionsResponseTopic(w: Writer, v: Input<DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic>, version: number): void {
   const flex = true;
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.name === undefined ? ("" as TopicName) : v.name, flex);
+  w.nullableString((v.name === undefined ? ("" as TopicName) : v.name), flex);
   w.uuid(v.topicId ?? ZERO_UUID);
   w.bool(v.isInternal ?? false);
   w.array(v.partitions, flex, eDescribeTopicPartitionsResponsePartition, version);

@@ -15,7 +15,7 @@ function defData(): DescribeUserScramCredentialsRequestData {
 
 export function encodeDescribeUserScramCredentialsRequest(w: Writer, v: Input<DescribeUserScramCredentialsRequestData>, version: number): void {
   const flex = true;
-  w.nullableArray(v.users === undefined ? [] : v.users, flex, eUserName, version);
+  w.nullableArray((v.users === undefined ? [] : v.users), flex, eUserName, version);
   if (flex) w.uvarint(0);
 }
 

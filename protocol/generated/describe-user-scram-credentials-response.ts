@@ -23,7 +23,7 @@ export function encodeDescribeUserScramCredentialsResponse(w: Writer, v: Input<D
   const flex = true;
   w.int32(v.throttleTimeMs ?? 0);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.array(v.results, flex, eDescribeUserScramCredentialsResult, version);
   if (flex) w.uvarint(0);
 }
@@ -59,7 +59,7 @@ function eDescribeUserScramCredentialsResult(w: Writer, v: Input<DescribeUserScr
   const flex = true;
   w.string(v.user ?? "", flex);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.array(v.credentialInfos, flex, eCredentialInfo, version);
   if (flex) w.uvarint(0);
 }

@@ -24,7 +24,7 @@ function defData(): ElectLeadersRequestData {
 export function encodeElectLeadersRequest(w: Writer, v: Input<ElectLeadersRequestData>, version: number): void {
   const flex = version >= 2;
   if (version >= 1) w.int8(v.electionType ?? 0); else if (v.electionType !== undefined && v.electionType !== 0) unsupportedField('ElectLeadersRequestData', 'electionType', version);
-  w.nullableArray(v.topicPartitions === undefined ? [] : v.topicPartitions, flex, eTopicPartitions, version);
+  w.nullableArray((v.topicPartitions === undefined ? [] : v.topicPartitions), flex, eTopicPartitions, version);
   w.int32(v.timeoutMs ?? 60000);
   if (flex) w.uvarint(0);
 }

@@ -83,7 +83,7 @@ function ePartitionResult(w: Writer, v: Input<ElectLeadersResponsePartitionResul
   const flex = version >= 2;
   w.int32(v.partitionId ?? 0);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -21,7 +21,7 @@ function defData(): EnvelopeRequestData {
 export function encodeEnvelopeRequest(w: Writer, v: Input<EnvelopeRequestData>, version: number): void {
   const flex = true;
   w.bytes(v.requestData ?? EMPTY_BYTES, flex);
-  w.nullableBytes(v.requestPrincipal === undefined ? EMPTY_BYTES : v.requestPrincipal, flex);
+  w.nullableBytes((v.requestPrincipal === undefined ? EMPTY_BYTES : v.requestPrincipal), flex);
   w.bytes(v.clientHostAddress ?? EMPTY_BYTES, flex);
   if (flex) w.uvarint(0);
 }

@@ -137,7 +137,7 @@ function ePartitionData(w: Writer, v: Input<FetchResponsePartitionData>, version
   if (!(flex && version >= 12) && v.divergingEpoch !== undefined && !sameValue(v.divergingEpoch, defEpochEndOffset())) unsupportedField('FetchResponsePartitionData', 'divergingEpoch', version);
   if (!(flex && version >= 12) && v.currentLeader !== undefined && !sameValue(v.currentLeader, defLeaderIdAndEpoch())) unsupportedField('FetchResponsePartitionData', 'currentLeader', version);
   if (!(flex && version >= 12) && v.snapshotId !== undefined && !sameValue(v.snapshotId, defSnapshotId())) unsupportedField('FetchResponsePartitionData', 'snapshotId', version);
-  if (version >= 4) w.nullableArray(v.abortedTransactions === undefined ? [] : v.abortedTransactions, flex, eAbortedTransaction, version);
+  if (version >= 4) w.nullableArray((v.abortedTransactions === undefined ? [] : v.abortedTransactions), flex, eAbortedTransaction, version);
   if (version >= 11) w.int32(v.preferredReadReplica ?? (-1 as BrokerId)); else if (v.preferredReadReplica !== undefined && v.preferredReadReplica !== (-1 as BrokerId)) unsupportedField('FetchResponsePartitionData', 'preferredReadReplica', version);
   w.nullableBytes(v.records, flex);
   if (flex) {

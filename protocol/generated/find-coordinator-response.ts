@@ -31,7 +31,7 @@ export function encodeFindCoordinatorResponse(w: Writer, v: Input<FindCoordinato
   const flex = version >= 3;
   if (version >= 1) w.int32(v.throttleTimeMs ?? 0);
   if (version <= 3) w.int16(v.errorCode ?? 0); else if (v.errorCode !== undefined && v.errorCode !== 0) unsupportedField('FindCoordinatorResponseData', 'errorCode', version);
-  if (version >= 1 && version <= 3) w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  if (version >= 1 && version <= 3) w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   if (version <= 3) w.int32(v.nodeId ?? (0 as BrokerId)); else if (v.nodeId !== undefined && v.nodeId !== (0 as BrokerId)) unsupportedField('FindCoordinatorResponseData', 'nodeId', version);
   if (version <= 3) w.string(v.host ?? "", flex); else if (v.host !== undefined && v.host !== "") unsupportedField('FindCoordinatorResponseData', 'host', version);
   if (version <= 3) w.int32(v.port ?? 0); else if (v.port !== undefined && v.port !== 0) unsupportedField('FindCoordinatorResponseData', 'port', version);
@@ -80,7 +80,7 @@ function eCoordinator(w: Writer, v: Input<FindCoordinatorResponseCoordinator>, v
   if (version >= 4) w.string(v.host ?? "", flex); else if (v.host !== undefined && v.host !== "") unsupportedField('FindCoordinatorResponseCoordinator', 'host', version);
   if (version >= 4) w.int32(v.port ?? 0); else if (v.port !== undefined && v.port !== 0) unsupportedField('FindCoordinatorResponseCoordinator', 'port', version);
   if (version >= 4) w.int16(v.errorCode ?? 0); else if (v.errorCode !== undefined && v.errorCode !== 0) unsupportedField('FindCoordinatorResponseCoordinator', 'errorCode', version);
-  if (version >= 4) w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  if (version >= 4) w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -28,8 +28,8 @@ export function encodeGroupMetadataValue(w: Writer, v: Input<GroupMetadataValueD
   const flex = version >= 4;
   w.string(v.protocolType ?? "", flex);
   w.int32(v.generation ?? 0);
-  w.nullableString(v.protocol === undefined ? "" : v.protocol, flex);
-  w.nullableString(v.leader === undefined ? "" : v.leader, flex);
+  w.nullableString((v.protocol === undefined ? "" : v.protocol), flex);
+  w.nullableString((v.leader === undefined ? "" : v.leader), flex);
   if (version >= 2) w.int64(v.currentStateTimestamp ?? -1n);
   w.array(v.members, flex, eMemberMetadata, version);
   if (flex) w.uvarint(0);

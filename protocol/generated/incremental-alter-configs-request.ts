@@ -81,7 +81,7 @@ function eAlterableConfig(w: Writer, v: Input<IncrementalAlterConfigsRequestAlte
   const flex = version >= 1;
   w.string(v.name ?? "", flex);
   w.int8(v.configOperation ?? 0);
-  w.nullableString(v.value === undefined ? "" : v.value, flex);
+  w.nullableString((v.value === undefined ? "" : v.value), flex);
   if (flex) w.uvarint(0);
 }
 

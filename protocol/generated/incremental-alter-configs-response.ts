@@ -50,7 +50,7 @@ function defAlterConfigsResourceResponse(): IncrementalAlterConfigsResponseAlter
 function eAlterConfigsResourceResponse(w: Writer, v: Input<IncrementalAlterConfigsResponseAlterConfigsResourceResponse>, version: number): void {
   const flex = version >= 1;
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.int8(v.resourceType ?? 0);
   w.string(v.resourceName ?? "", flex);
   if (flex) w.uvarint(0);

@@ -23,7 +23,7 @@ function defData(): InitProducerIdRequestData {
 
 export function encodeInitProducerIdRequest(w: Writer, v: Input<InitProducerIdRequestData>, version: number): void {
   const flex = version >= 2;
-  w.nullableString(v.transactionalId === undefined ? ("" as TransactionalId) : v.transactionalId, flex);
+  w.nullableString((v.transactionalId === undefined ? ("" as TransactionalId) : v.transactionalId), flex);
   w.int32(v.transactionTimeoutMs ?? 0);
   if (version >= 3) w.int64(v.producerId ?? (-1n as ProducerId)); else if (v.producerId !== undefined && v.producerId !== (-1n as ProducerId)) unsupportedField('InitProducerIdRequestData', 'producerId', version);
   if (version >= 3) w.int16(v.producerEpoch ?? -1); else if (v.producerEpoch !== undefined && v.producerEpoch !== -1) unsupportedField('InitProducerIdRequestData', 'producerEpoch', version);

@@ -36,7 +36,7 @@ export function encodeJoinGroupResponse(w: Writer, v: Input<JoinGroupResponseDat
   w.int16(v.errorCode ?? 0);
   w.int32(v.generationId ?? -1);
   if (version >= 7) w.nullableString(v.protocolType, flex);
-  { const s = v.protocolName; if (version >= 7) w.nullableString(s === undefined ? "" : s, flex); else w.string(s === undefined ? "" : s, flex); }
+  { const s = (v.protocolName === undefined ? "" : v.protocolName); if (version >= 7) w.nullableString(s, flex); else w.string(s, flex); }
   w.string(v.leader ?? "", flex);
   if (version >= 9) w.bool(v.skipAssignment ?? false); else if (v.skipAssignment !== undefined && v.skipAssignment !== false) unsupportedField('JoinGroupResponseData', 'skipAssignment', version);
   w.string(v.memberId ?? "", flex);

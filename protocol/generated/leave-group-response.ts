@@ -53,7 +53,7 @@ function defMemberResponse(): LeaveGroupResponseMemberResponse {
 function eMemberResponse(w: Writer, v: Input<LeaveGroupResponseMemberResponse>, version: number): void {
   const flex = version >= 4;
   if (version >= 3) w.string(v.memberId ?? "", flex); else if (v.memberId !== undefined && v.memberId !== "") unsupportedField('LeaveGroupResponseMemberResponse', 'memberId', version);
-  if (version >= 3) w.nullableString(v.groupInstanceId === undefined ? "" : v.groupInstanceId, flex); else if (v.groupInstanceId !== undefined && v.groupInstanceId !== "") unsupportedField('LeaveGroupResponseMemberResponse', 'groupInstanceId', version);
+  if (version >= 3) w.nullableString((v.groupInstanceId === undefined ? "" : v.groupInstanceId), flex); else if (v.groupInstanceId !== undefined && v.groupInstanceId !== "") unsupportedField('LeaveGroupResponseMemberResponse', 'groupInstanceId', version);
   if (version >= 3) w.int16(v.errorCode ?? 0); else if (v.errorCode !== undefined && v.errorCode !== 0) unsupportedField('LeaveGroupResponseMemberResponse', 'errorCode', version);
   if (flex) w.uvarint(0);
 }

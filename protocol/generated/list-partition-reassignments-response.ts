@@ -26,7 +26,7 @@ export function encodeListPartitionReassignmentsResponse(w: Writer, v: Input<Lis
   const flex = true;
   w.int32(v.throttleTimeMs ?? 0);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.array(v.topics, flex, eOngoingTopicReassignment, version);
   if (flex) w.uvarint(0);
 }

@@ -24,7 +24,7 @@ function defData(): MetadataRequestData {
 
 export function encodeMetadataRequest(w: Writer, v: Input<MetadataRequestData>, version: number): void {
   const flex = version >= 9;
-  if (version >= 1) w.nullableArray(v.topics, flex, eMetadataRequestTopic, version); else w.array(v.topics, flex, eMetadataRequestTopic, version);
+  if (version >= 1) w.nullableArray((v.topics === undefined ? [] : v.topics), flex, eMetadataRequestTopic, version); else w.array((v.topics === undefined ? [] : v.topics), flex, eMetadataRequestTopic, version);
   if (version >= 4) w.bool(v.allowAutoTopicCreation ?? true); else if (v.allowAutoTopicCreation !== undefined && v.allowAutoTopicCreation !== true) unsupportedField('MetadataRequestData', 'allowAutoTopicCreation', version);
   if (version >= 8 && version <= 10) w.bool(v.includeClusterAuthorizedOperations ?? false); else if (v.includeClusterAuthorizedOperations !== undefined && v.includeClusterAuthorizedOperations !== false) unsupportedField('MetadataRequestData', 'includeClusterAuthorizedOperations', version);
   if (version >= 8) w.bool(v.includeTopicAuthorizedOperations ?? false); else if (v.includeTopicAuthorizedOperations !== undefined && v.includeTopicAuthorizedOperations !== false) unsupportedField('MetadataRequestData', 'includeTopicAuthorizedOperations', version);
@@ -57,7 +57,7 @@ function defMetadataRequestTopic(): MetadataRequestMetadataRequestTopic {
 function eMetadataRequestTopic(w: Writer, v: Input<MetadataRequestMetadataRequestTopic>, version: number): void {
   const flex = version >= 9;
   if (version >= 10) w.uuid(v.topicId ?? ZERO_UUID);
-  { const s = v.name; if (version >= 10) w.nullableString(s === undefined ? ("" as TopicName) : s, flex); else w.string(s === undefined ? ("" as TopicName) : s, flex); }
+  { const s = (v.name === undefined ? ("" as TopicName) : v.name); if (version >= 10) w.nullableString(s, flex); else w.string(s, flex); }
   if (flex) w.uvarint(0);
 }
 

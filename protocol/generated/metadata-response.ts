@@ -111,7 +111,7 @@ function defMetadataResponseTopic(): MetadataResponseMetadataResponseTopic {
 function eMetadataResponseTopic(w: Writer, v: Input<MetadataResponseMetadataResponseTopic>, version: number): void {
   const flex = version >= 9;
   w.int16(v.errorCode ?? 0);
-  { const s = v.name; if (version >= 12) w.nullableString(s === undefined ? ("" as TopicName) : s, flex); else w.string(s === undefined ? ("" as TopicName) : s, flex); }
+  { const s = (v.name === undefined ? ("" as TopicName) : v.name); if (version >= 12) w.nullableString(s, flex); else w.string(s, flex); }
   if (version >= 10) w.uuid(v.topicId ?? ZERO_UUID);
   if (version >= 1) w.bool(v.isInternal ?? false);
   w.array(v.partitions, flex, eMetadataResponsePartition, version);

@@ -101,7 +101,7 @@ function eOffsetCommitRequestPartition(w: Writer, v: Input<OffsetCommitRequestOf
   w.int64(v.committedOffset ?? 0n);
   if (version >= 6) w.int32(v.committedLeaderEpoch ?? -1);
   if (version === 1) w.int64(v.commitTimestamp ?? -1n); else if (v.commitTimestamp !== undefined && v.commitTimestamp !== -1n) unsupportedField('OffsetCommitRequestOffsetCommitRequestPartition', 'commitTimestamp', version);
-  w.nullableString(v.committedMetadata === undefined ? "" : v.committedMetadata, flex);
+  w.nullableString((v.committedMetadata === undefined ? "" : v.committedMetadata), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -26,7 +26,7 @@ function defData(): OffsetFetchRequestData {
 export function encodeOffsetFetchRequest(w: Writer, v: Input<OffsetFetchRequestData>, version: number): void {
   const flex = version >= 6;
   if (version <= 7) w.string(v.groupId ?? ("" as GroupId), flex); else if (v.groupId !== undefined && v.groupId !== ("" as GroupId)) unsupportedField('OffsetFetchRequestData', 'groupId', version);
-  if (version <= 7) { if (version >= 2 && version <= 7) w.nullableArray(v.topics, flex, eOffsetFetchRequestTopic, version); else w.array(v.topics, flex, eOffsetFetchRequestTopic, version); } else if (v.topics !== undefined && !sameValue(v.topics, [])) unsupportedField('OffsetFetchRequestData', 'topics', version);
+  if (version <= 7) { if (version >= 2 && version <= 7) w.nullableArray((v.topics === undefined ? [] : v.topics), flex, eOffsetFetchRequestTopic, version); else w.array((v.topics === undefined ? [] : v.topics), flex, eOffsetFetchRequestTopic, version); } else if (v.topics !== undefined && !sameValue(v.topics, [])) unsupportedField('OffsetFetchRequestData', 'topics', version);
   if (version >= 8) w.array(v.groups, flex, eOffsetFetchRequestGroup, version); else if (v.groups !== undefined && !sameValue(v.groups, [])) unsupportedField('OffsetFetchRequestData', 'groups', version);
   if (version >= 7) w.bool(v.requireStable ?? false); else if (v.requireStable !== undefined && v.requireStable !== false) unsupportedField('OffsetFetchRequestData', 'requireStable', version);
   if (flex) w.uvarint(0);
@@ -92,7 +92,7 @@ function eOffsetFetchRequestGroup(w: Writer, v: Input<OffsetFetchRequestOffsetFe
   if (version >= 8) w.string(v.groupId ?? ("" as GroupId), flex); else if (v.groupId !== undefined && v.groupId !== ("" as GroupId)) unsupportedField('OffsetFetchRequestOffsetFetchRequestGroup', 'groupId', version);
   if (version >= 9) w.nullableString(v.memberId, flex);
   if (version >= 9) w.int32(v.memberEpoch ?? -1);
-  if (version >= 8) w.nullableArray(v.topics === undefined ? [] : v.topics, flex, eOffsetFetchRequestTopics, version); else if (v.topics !== undefined && !sameValue(v.topics, [])) unsupportedField('OffsetFetchRequestOffsetFetchRequestGroup', 'topics', version);
+  if (version >= 8) w.nullableArray((v.topics === undefined ? [] : v.topics), flex, eOffsetFetchRequestTopics, version); else if (v.topics !== undefined && !sameValue(v.topics, [])) unsupportedField('OffsetFetchRequestOffsetFetchRequestGroup', 'topics', version);
   if (flex) w.uvarint(0);
 }
 

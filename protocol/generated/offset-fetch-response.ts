@@ -92,7 +92,7 @@ function eOffsetFetchResponsePartition(w: Writer, v: Input<OffsetFetchResponseOf
   if (version <= 7) w.int32(v.partitionIndex ?? 0); else if (v.partitionIndex !== undefined && v.partitionIndex !== 0) unsupportedField('OffsetFetchResponseOffsetFetchResponsePartition', 'partitionIndex', version);
   if (version <= 7) w.int64(v.committedOffset ?? 0n); else if (v.committedOffset !== undefined && v.committedOffset !== 0n) unsupportedField('OffsetFetchResponseOffsetFetchResponsePartition', 'committedOffset', version);
   if (version >= 5 && version <= 7) w.int32(v.committedLeaderEpoch ?? -1);
-  if (version <= 7) w.nullableString(v.metadata === undefined ? "" : v.metadata, flex); else if (v.metadata !== undefined && v.metadata !== "") unsupportedField('OffsetFetchResponseOffsetFetchResponsePartition', 'metadata', version);
+  if (version <= 7) w.nullableString((v.metadata === undefined ? "" : v.metadata), flex); else if (v.metadata !== undefined && v.metadata !== "") unsupportedField('OffsetFetchResponseOffsetFetchResponsePartition', 'metadata', version);
   if (version <= 7) w.int16(v.errorCode ?? 0); else if (v.errorCode !== undefined && v.errorCode !== 0) unsupportedField('OffsetFetchResponseOffsetFetchResponsePartition', 'errorCode', version);
   if (flex) w.uvarint(0);
 }
@@ -192,7 +192,7 @@ function eOffsetFetchResponsePartitions(w: Writer, v: Input<OffsetFetchResponseO
   if (version >= 8) w.int32(v.partitionIndex ?? 0); else if (v.partitionIndex !== undefined && v.partitionIndex !== 0) unsupportedField('OffsetFetchResponseOffsetFetchResponsePartitions', 'partitionIndex', version);
   if (version >= 8) w.int64(v.committedOffset ?? 0n); else if (v.committedOffset !== undefined && v.committedOffset !== 0n) unsupportedField('OffsetFetchResponseOffsetFetchResponsePartitions', 'committedOffset', version);
   if (version >= 8) w.int32(v.committedLeaderEpoch ?? -1);
-  if (version >= 8) w.nullableString(v.metadata === undefined ? "" : v.metadata, flex); else if (v.metadata !== undefined && v.metadata !== "") unsupportedField('OffsetFetchResponseOffsetFetchResponsePartitions', 'metadata', version);
+  if (version >= 8) w.nullableString((v.metadata === undefined ? "" : v.metadata), flex); else if (v.metadata !== undefined && v.metadata !== "") unsupportedField('OffsetFetchResponseOffsetFetchResponsePartitions', 'metadata', version);
   if (version >= 8) w.int16(v.errorCode ?? 0); else if (v.errorCode !== undefined && v.errorCode !== 0) unsupportedField('OffsetFetchResponseOffsetFetchResponsePartitions', 'errorCode', version);
   if (flex) w.uvarint(0);
 }

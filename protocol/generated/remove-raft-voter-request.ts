@@ -21,7 +21,7 @@ function defData(): RemoveRaftVoterRequestData {
 
 export function encodeRemoveRaftVoterRequest(w: Writer, v: Input<RemoveRaftVoterRequestData>, version: number): void {
   const flex = true;
-  w.nullableString(v.clusterId === undefined ? "" : v.clusterId, flex);
+  w.nullableString((v.clusterId === undefined ? "" : v.clusterId), flex);
   w.int32(v.voterId ?? 0);
   w.uuid(v.voterDirectoryId ?? ZERO_UUID);
   if (flex) w.uvarint(0);

@@ -24,7 +24,7 @@ export function encodeRequestHeader(w: Writer, v: Input<RequestHeaderData>, vers
   w.int16(v.requestApiKey ?? 0);
   w.int16(v.requestApiVersion ?? 0);
   w.int32(v.correlationId ?? 0);
-  if (version >= 1) w.nullableString(v.clientId === undefined ? "" : v.clientId, false);
+  if (version >= 1) w.nullableString((v.clientId === undefined ? "" : v.clientId), false);
   if (flex) w.uvarint(0);
 }
 

@@ -23,7 +23,7 @@ function defData(): SaslAuthenticateResponseData {
 export function encodeSaslAuthenticateResponse(w: Writer, v: Input<SaslAuthenticateResponseData>, version: number): void {
   const flex = version >= 2;
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.bytes(v.authBytes ?? EMPTY_BYTES, flex);
   if (version >= 1) w.int64(v.sessionLifetimeMs ?? 0n);
   if (flex) w.uvarint(0);

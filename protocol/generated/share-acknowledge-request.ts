@@ -26,7 +26,7 @@ function defData(): ShareAcknowledgeRequestData {
 export function encodeShareAcknowledgeRequest(w: Writer, v: Input<ShareAcknowledgeRequestData>, version: number): void {
   const flex = true;
   w.nullableString(v.groupId, flex);
-  w.nullableString(v.memberId === undefined ? "" : v.memberId, flex);
+  w.nullableString((v.memberId === undefined ? "" : v.memberId), flex);
   w.int32(v.shareSessionEpoch ?? 0);
   w.array(v.topics, flex, eAcknowledgeTopic, version);
   if (flex) w.uvarint(0);

@@ -34,7 +34,7 @@ function defData(): ShareFetchRequestData {
 export function encodeShareFetchRequest(w: Writer, v: Input<ShareFetchRequestData>, version: number): void {
   const flex = true;
   w.nullableString(v.groupId, flex);
-  w.nullableString(v.memberId === undefined ? "" : v.memberId, flex);
+  w.nullableString((v.memberId === undefined ? "" : v.memberId), flex);
   w.int32(v.shareSessionEpoch ?? 0);
   w.int32(v.maxWaitMs ?? 0);
   w.int32(v.minBytes ?? 0);

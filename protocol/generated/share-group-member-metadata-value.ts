@@ -23,7 +23,7 @@ function defData(): ShareGroupMemberMetadataValueData {
 
 export function encodeShareGroupMemberMetadataValue(w: Writer, v: Input<ShareGroupMemberMetadataValueData>, version: number): void {
   const flex = true;
-  w.nullableString(v.rackId === undefined ? "" : v.rackId, flex);
+  w.nullableString((v.rackId === undefined ? "" : v.rackId), flex);
   w.string(v.clientId ?? "", flex);
   w.string(v.clientHost ?? "", flex);
   w.array(v.subscribedTopicNames, flex, (flex ? writeStringCompact : writeStringClassic), version);

@@ -33,7 +33,7 @@ export function encodeTransactionLogValue(w: Writer, v: Input<TransactionLogValu
   w.int16(v.producerEpoch ?? 0);
   w.int32(v.transactionTimeoutMs ?? 0);
   w.int8(v.transactionStatus ?? 0);
-  w.nullableArray(v.transactionPartitions === undefined ? [] : v.transactionPartitions, flex, ePartitionsSchema, version);
+  w.nullableArray((v.transactionPartitions === undefined ? [] : v.transactionPartitions), flex, ePartitionsSchema, version);
   w.int64(v.transactionLastUpdateTimestampMs ?? 0n);
   w.int64(v.transactionStartTimestampMs ?? 0n);
   if (flex) w.uvarint(0);

@@ -106,7 +106,7 @@ function eTxnOffsetCommitRequestPartition(w: Writer, v: Input<TxnOffsetCommitReq
   w.int32(v.partitionIndex ?? 0);
   w.int64(v.committedOffset ?? 0n);
   if (version >= 2) w.int32(v.committedLeaderEpoch ?? -1);
-  w.nullableString(v.committedMetadata === undefined ? "" : v.committedMetadata, flex);
+  w.nullableString((v.committedMetadata === undefined ? "" : v.committedMetadata), flex);
   if (flex) w.uvarint(0);
 }
 

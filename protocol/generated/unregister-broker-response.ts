@@ -21,7 +21,7 @@ export function encodeUnregisterBrokerResponse(w: Writer, v: Input<UnregisterBro
   const flex = true;
   w.int32(v.throttleTimeMs ?? 0);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   if (flex) w.uvarint(0);
 }
 

@@ -23,7 +23,7 @@ export function encodeUpdateFeaturesResponse(w: Writer, v: Input<UpdateFeaturesR
   const flex = true;
   w.int32(v.throttleTimeMs ?? 0);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   w.array(v.results, flex, eUpdatableFeatureResult, version);
   if (flex) w.uvarint(0);
 }
@@ -57,7 +57,7 @@ function eUpdatableFeatureResult(w: Writer, v: Input<UpdateFeaturesResponseUpdat
   const flex = true;
   w.string(v.feature ?? "", flex);
   w.int16(v.errorCode ?? 0);
-  w.nullableString(v.errorMessage === undefined ? "" : v.errorMessage, flex);
+  w.nullableString((v.errorMessage === undefined ? "" : v.errorMessage), flex);
   if (flex) w.uvarint(0);
 }
 

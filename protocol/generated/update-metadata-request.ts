@@ -191,7 +191,7 @@ function eUpdateMetadataBroker(w: Writer, v: Input<UpdateMetadataRequestUpdateMe
   if (version <= 0) w.string(v.v0Host ?? "", flex);
   if (version <= 0) w.int32(v.v0Port ?? 0);
   if (version >= 1) w.array(v.endpoints, flex, eUpdateMetadataEndpoint, version);
-  if (version >= 2) w.nullableString(v.rack === undefined ? "" : v.rack, flex);
+  if (version >= 2) w.nullableString((v.rack === undefined ? "" : v.rack), flex);
   if (flex) w.uvarint(0);
 }
 

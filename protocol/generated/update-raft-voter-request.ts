@@ -27,7 +27,7 @@ function defData(): UpdateRaftVoterRequestData {
 
 export function encodeUpdateRaftVoterRequest(w: Writer, v: Input<UpdateRaftVoterRequestData>, version: number): void {
   const flex = true;
-  w.nullableString(v.clusterId === undefined ? "" : v.clusterId, flex);
+  w.nullableString((v.clusterId === undefined ? "" : v.clusterId), flex);
   w.int32(v.currentLeaderEpoch ?? 0);
   w.int32(v.voterId ?? 0);
   w.uuid(v.voterDirectoryId ?? ZERO_UUID);
