@@ -104,13 +104,7 @@ export class ActorCell {
     const b = this.#behaviour;
     this.#behaviour = null;
     this.#state = 'stopped';
-    if (b?.stop) {
-      try {
-        await b.stop(this.#ctx);
-      } catch (err) {
-        this.#env.log.error('actor stop failed', { actor: formatAddress(this.address), err: String(err) });
-      }
-    }
+    if (b?.stop) await this.#stopQuietly(b, 'actor stop failed');
   }
 
   #isIdle(): boolean {
@@ -122,10 +116,11 @@ export class ActorCell {
     try {
       const factory = await this.#load();
       const b = instantiate(factory, this.address);
-      this.#behaviour = b;
+      // stop() is owed only to a behaviour whose start() completed (as OTP's terminate after init)
       if (b.start) await b.start(this.#ctx);
+      this.#behaviour = b;
     } catch (err) {
-      await this.#crash(err);
+      this.#crash(err);
       return;
     }
     this.#state = 'running';
@@ -148,7 +143,7 @@ export class ActorCell {
           if (env.sink) env.sink.reject(toError(err));
           if (isOperational(err)) continue;
           this.#looping = false;
-          await this.#crash(err);
+          this.#crash(err);
           return;
         }
         if (env.sink) {
@@ -169,18 +164,16 @@ export class ActorCell {
     for (const w of waiters) w();
   }
 
-  async #crash(err: unknown): Promise<void> {
+  /**
+   * Synchronous up to the backoff timer, so the restart is scheduled at the
+   * crash's clock time whatever the old behaviour's stop() awaits.
+   */
+  #crash(err: unknown): void {
     const actor = formatAddress(this.address);
     this.#cancelTimers();
     const b = this.#behaviour;
     this.#behaviour = null;
-    if (b?.stop) {
-      try {
-        await b.stop(this.#ctx);
-      } catch (stopErr) {
-        this.#env.log.error('actor stop after crash failed', { actor, err: String(stopErr) });
-      }
-    }
+    const stopped = b?.stop ? this.#stopQuietly(b, 'actor stop after crash failed') : Promise.resolve();
     const backoffMs = this.#tracker.onCrash(this.#env.clock.now());
     if (backoffMs === null || this.#closing) {
       this.#state = 'failed';
@@ -195,8 +188,16 @@ export class ActorCell {
     this.#backoffTimer = this.#env.clock.setTimeout(() => {
       this.#backoffTimer = null;
       this.restarts++;
-      void this.#activate();
+      void stopped.then(() => this.#activate());
     }, backoffMs);
+  }
+
+  async #stopQuietly(b: Behaviour, what: string): Promise<void> {
+    try {
+      await b.stop!(this.#ctx);
+    } catch (err) {
+      this.#env.log.error(what, { actor: formatAddress(this.address), err: describe(err) });
+    }
   }
 
   #wakeIdleWaiters(): void {

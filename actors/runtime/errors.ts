@@ -170,8 +170,9 @@ export function fromWireError(wire: WireError): Error {
   const cls = registry.get(wire.name);
   let err: Error;
   if (cls) {
-    err = Object.create(cls.prototype) as Error;
-    Object.defineProperty(err, 'message', { value: wire.message, writable: true, configurable: true, enumerable: false });
+    // a real Error re-prototyped, so it stays a native error (util.types.isNativeError)
+    err = new Error(wire.message);
+    Object.setPrototypeOf(err, cls.prototype);
     Object.defineProperty(err, 'name', { value: wire.name, writable: true, configurable: true, enumerable: false });
     if (wire.code !== undefined) (err as { code?: string }).code = wire.code;
     if (wire.operational && !isOperational(err)) (err as { operational?: boolean }).operational = true;
