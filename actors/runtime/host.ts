@@ -10,13 +10,20 @@ import type { CellEnv } from './actor-cell.js';
 import { ManualClock, realClock, type Clock } from './clock.js';
 import { Dispatcher } from './dispatcher.js';
 import { BehaviourLoader, loadExport, type KindSpec } from './kinds.js';
+import { DeliveryOutbox } from './outbox.js';
 import type { Logger, LogLevel } from './logger.js';
 import { workerIndexForKey } from './placement.js';
 import type { FromWorker, HostTaskArgs, JobTaskArgs, ToWorker } from './wire.js';
 
 export async function host(args: HostTaskArgs): Promise<void> {
   const { port, workerIndex, workers } = args;
-  const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+  const postNow = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+  const outbox = new DeliveryOutbox((from, items, transfer) => postNow({ t: 'deliver', from, items }, transfer));
+  // any other message flushes queued deliveries first, keeping their order
+  const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => {
+    outbox.flush();
+    postNow(m, transfer);
+  };
   const manual = args.clock.mode === 'manual' ? new ManualClock(args.clock.nowMs) : null;
   const clock: Clock = manual ?? realClock;
   const log = forwardingLogger(post);
@@ -64,7 +71,7 @@ export async function host(args: HostTaskArgs): Promise<void> {
     checkOpen() {},
     // the main thread routes by placement, so whatever it delivers here lives here
     routeIncoming: () => ({ local: true }),
-    postDeliver: (_link, from, items, transfer) => post({ t: 'deliver', from, items }, transfer),
+    postDeliver: (_link, from, items, transfer) => outbox.add(from, items, transfer),
     postOutcomes: (to, outcomes, transfer) => post({ t: 'outcomes', to, outcomes }, transfer),
   });
   dispatcher.deadLetter = deadLetter;

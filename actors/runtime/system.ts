@@ -81,7 +81,7 @@ export class ActorSystem {
       checkOpen: (kind) => {
         if (this.#closedKinds.has(kind)) throw new ActorStoppedError(`kind ${kind} is stopping`);
       },
-      postDeliver: (link, from, items, transfer) => this.#pool!.post(link, { t: 'deliver', from, items }, transfer),
+      postDeliver: (link, from, items, transfer) => this.#pool!.deliver(link, from, items, transfer),
       postOutcomes: (to, outcomes, transfer) => this.#pool!.post(to, { t: 'outcomes', outcomes }, transfer),
     });
   }

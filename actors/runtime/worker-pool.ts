@@ -4,7 +4,8 @@
 // free job slot.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { FromWorker, HostTaskArgs, JobTaskArgs, ToWorker } from './wire.js';
+import { DeliveryOutbox } from './outbox.js';
+import type { FromWorker, HostTaskArgs, JobTaskArgs, ToWorker, WireDelivery } from './wire.js';
 
 export interface WorkerPoolOptions {
   workers: number;
@@ -34,6 +35,7 @@ export class WorkerPool {
   #o: WorkerPoolOptions;
   #piscina: Piscina;
   #links: Link[] = [];
+  #outboxes: DeliveryOutbox[] = [];
   #hostedThreadIds = new Set<number>();
   #stopping = false;
   /** postMessage calls per worker, for tests and metrics */
@@ -73,7 +75,10 @@ export class WorkerPool {
   }
 
   async start(): Promise<void> {
-    for (let i = 0; i < this.size; i++) this.#links.push(this.#startHost(i, 0));
+    for (let i = 0; i < this.size; i++) {
+      this.#outboxes.push(new DeliveryOutbox((from, items, transfer) => this.#postNow(i, { t: 'deliver', from, items }, transfer)));
+      this.#links.push(this.#startHost(i, 0));
+    }
     await Promise.all(this.#links.map((l) => l.ready));
   }
 
@@ -106,7 +111,17 @@ export class WorkerPool {
     this.#links[i] = this.#startHost(i, link.restarts + 1);
   }
 
+  /** Queues a delivery; deliveries to a worker in the same microtask share one message. */
+  deliver(i: number, from: number, items: WireDelivery[], transfer: readonly ArrayBuffer[]): void {
+    this.#outboxes[i]!.add(from, items, transfer);
+  }
+
   post(i: number, m: ToWorker, transfer: readonly ArrayBuffer[] = []): void {
+    this.#outboxes[i]!.flush();
+    this.#postNow(i, m, transfer);
+  }
+
+  #postNow(i: number, m: ToWorker, transfer: readonly ArrayBuffer[]): void {
     this.posted[i]!++;
     this.#links[i]!.port.postMessage(m, transfer as ArrayBuffer[]);
   }
