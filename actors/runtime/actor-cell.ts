@@ -147,8 +147,13 @@ export class ActorCell {
           return;
         }
         if (env.sink) {
-          if (isTransferReply(result)) env.sink.resolve(result.value, result.transfer);
-          else env.sink.resolve(result);
+          try {
+            if (isTransferReply(result)) env.sink.resolve(result.value, result.transfer);
+            else env.sink.resolve(result);
+          } catch (err) {
+            // the reply could not be moved (e.g. a transfer of a detached buffer): the asker gets the error
+            env.sink.reject(toError(err));
+          }
         }
       }
     } finally {

@@ -208,7 +208,14 @@ export class Dispatcher implements Router {
     const transfer: ArrayBuffer[] = [];
     let sealed = false;
     const flush = () => {
-      if (sealed && open === 0 && outcomes.length > 0) this.#o.postOutcomes(from, outcomes, transfer);
+      if (!sealed || open !== 0 || outcomes.length === 0) return;
+      try {
+        this.#o.postOutcomes(from, outcomes, transfer);
+      } catch (err) {
+        // a reply that cannot be cloned: the asks get the error instead
+        const error = toWireError(err);
+        this.#o.postOutcomes(from, outcomes.map((o) => ({ reqId: o.reqId, ok: false, error })), []);
+      }
     };
     const sink = (reqId: number): ReplySink => {
       open++;
@@ -263,6 +270,22 @@ export class Dispatcher implements Router {
       if (!p) continue; // timed out already: a late reply is dropped
       this.#pending.delete(o.reqId);
       p.settle(o.ok ? { ok: true, value: o.value } : { ok: false, error: fromWireError(o.error) });
+    }
+  }
+
+  /** Items that could not be posted: their asks fail with the error, their tells become dead letters. */
+  failDelivery(items: WireDelivery[], err: unknown): void {
+    // postMessage throws a DOMException (DataCloneError); callers get a plain TypeError
+    const error = new TypeError(`message could not be posted to another thread: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    for (const item of items) {
+      if (item.reqId === 0) {
+        this.deadLetter(item, error.message);
+        continue;
+      }
+      const p = this.#pending.get(item.reqId);
+      if (!p) continue;
+      this.#pending.delete(item.reqId);
+      p.settle({ ok: false, error });
     }
   }
 

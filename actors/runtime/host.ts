@@ -18,7 +18,10 @@ import type { FromWorker, HostTaskArgs, JobTaskArgs, ToWorker } from './wire.js'
 export async function host(args: HostTaskArgs): Promise<void> {
   const { port, workerIndex, workers } = args;
   const postNow = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
-  const outbox = new DeliveryOutbox((from, items, transfer) => postNow({ t: 'deliver', from, items }, transfer));
+  const outbox = new DeliveryOutbox(
+    (from, items, transfer) => postNow({ t: 'deliver', from, items }, transfer),
+    (items, err) => dispatcher.failDelivery(items, err),
+  );
   // any other message flushes queued deliveries first, keeping their order
   const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => {
     outbox.flush();

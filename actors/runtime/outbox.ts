@@ -10,13 +10,20 @@ export const maxItemsPerDelivery = 4096;
 
 export class DeliveryOutbox {
   #send: (from: number, items: WireDelivery[], transfer: ArrayBuffer[]) => void;
+  #undeliverable: (items: WireDelivery[], err: unknown) => void;
   #from = 0;
   #items: WireDelivery[] = [];
   #transfer: ArrayBuffer[] = [];
   #scheduled = false;
 
-  constructor(send: (from: number, items: WireDelivery[], transfer: ArrayBuffer[]) => void) {
+  /**
+   * undeliverable gets items whose message could not be posted (a message
+   * that cannot be cloned); their asks must be rejected, since the flush runs
+   * in a microtask where nobody would catch the error.
+   */
+  constructor(send: (from: number, items: WireDelivery[], transfer: ArrayBuffer[]) => void, undeliverable: (items: WireDelivery[], err: unknown) => void) {
     this.#send = send;
+    this.#undeliverable = undeliverable;
   }
 
   add(from: number, items: WireDelivery[], transfer: readonly ArrayBuffer[]): void {
@@ -44,6 +51,21 @@ export class DeliveryOutbox {
     const transfer = this.#transfer;
     this.#items = [];
     this.#transfer = [];
-    this.#send(this.#from, items, transfer);
+    try {
+      this.#send(this.#from, items, transfer);
+    } catch (err) {
+      if (transfer.length > 0 || items.length === 1) {
+        this.#undeliverable(items, err);
+        return;
+      }
+      // find the culprits: the others still go, one message each
+      for (const item of items) {
+        try {
+          this.#send(this.#from, [item], []);
+        } catch (itemErr) {
+          this.#undeliverable([item], itemErr);
+        }
+      }
+    }
   }
 }

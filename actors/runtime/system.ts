@@ -108,6 +108,7 @@ export class ActorSystem {
         maxActorsPerHost: opts.maxActorsPerHost ?? defaultMaxActorsPerHost,
       }),
       onMessage: (i, m) => this.#onWorkerMessage(i, m),
+      onUndeliverable: (items, err) => this.#dispatcher.failDelivery(items, err),
       onHostLost: (i, err) => {
         this.log.error('pool worker lost; restarting its host', { worker: i, err: String(err) });
         this.#dispatcher.rejectPending(new WorkerLostError(`worker ${i} exited: ${String(err)}`), i);

@@ -15,6 +15,7 @@ export interface WorkerPoolOptions {
   onMessage(workerIndex: number, m: FromWorker): void;
   /** the host task of a worker ended while the pool was running (the worker died) */
   onHostLost(workerIndex: number, err: unknown): void;
+  onUndeliverable(items: WireDelivery[], err: unknown): void;
 }
 
 const hostTaskName = 'host';
@@ -76,7 +77,7 @@ export class WorkerPool {
 
   async start(): Promise<void> {
     for (let i = 0; i < this.size; i++) {
-      this.#outboxes.push(new DeliveryOutbox((from, items, transfer) => this.#postNow(i, { t: 'deliver', from, items }, transfer)));
+      this.#outboxes.push(new DeliveryOutbox((from, items, transfer) => this.#postNow(i, { t: 'deliver', from, items }, transfer), this.#o.onUndeliverable));
       this.#links.push(this.#startHost(i, 0));
     }
     await Promise.all(this.#links.map((l) => l.ready));

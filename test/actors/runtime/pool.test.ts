@@ -28,3 +28,11 @@ test('a worker that dies fails its in-flight asks with WorkerLostError and its a
   // the host is restarted on a fresh worker; the actor reactivates from its durable state
   t.like(await a.ask({ op: 'state' }), { total: 4, starts: 2 });
 });
+
+test('an ask whose message cannot be cloned rejects instead of crashing the process', async (t) => {
+  const h = await startHarness(t, pool);
+  const a = h.system.ref<unknown, unknown>('test', h.key());
+  await t.throwsAsync(a.ask({ op: 'state', f: () => 0 }), { instanceOf: TypeError, message: /could not be posted/ });
+  t.is(await a.ask({ op: 'add', n: 1 }), 1);
+  t.is(await a.ask({ op: 'add', n: 1 }), 2);
+});

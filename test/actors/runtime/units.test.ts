@@ -61,7 +61,10 @@ test('RestartTracker: exponential backoff, capped, and null past the intensity w
 
 test('DeliveryOutbox coalesces a microtask\'s deliveries, keeps order, and splits by sender', async (t) => {
   const sent: Array<{ from: number; reqIds: number[]; transfer: number }> = [];
-  const o = new DeliveryOutbox((from, items, transfer) => sent.push({ from, reqIds: items.map((i) => i.reqId), transfer: transfer.length }));
+  const o = new DeliveryOutbox(
+    (from, items, transfer) => sent.push({ from, reqIds: items.map((i) => i.reqId), transfer: transfer.length }),
+    () => t.fail('nothing here is undeliverable'),
+  );
   const d = (reqId: number): WireDelivery => ({ kind: 'k', key: 'x', msg: null, reqId });
   o.add(-1, [d(1)], []);
   o.add(-1, [d(2), d(3)], []);
@@ -75,4 +78,22 @@ test('DeliveryOutbox coalesces a microtask\'s deliveries, keeps order, and split
   t.deepEqual(sent[2], { from: -1, reqIds: [5, 6], transfer: 1 });
   o.add(-1, Array.from({ length: maxItemsPerDelivery }, (_, i) => d(100 + i)), []);
   t.is(sent.length, 4, 'a full message is sent without waiting');
+});
+
+test('DeliveryOutbox reports only the items that cannot be posted', async (t) => {
+  const sent: number[] = [];
+  const failed: number[] = [];
+  const o = new DeliveryOutbox(
+    (_from, items) => {
+      if (items.some((i) => typeof i.msg === 'function')) throw new Error('could not be cloned');
+      sent.push(...items.map((i) => i.reqId));
+    },
+    (items) => failed.push(...items.map((i) => i.reqId)),
+  );
+  o.add(-1, [{ kind: 'k', key: 'x', msg: 1, reqId: 1 }], []);
+  o.add(-1, [{ kind: 'k', key: 'x', msg: () => 0, reqId: 2 }], []);
+  o.add(-1, [{ kind: 'k', key: 'x', msg: 3, reqId: 3 }], []);
+  await turn();
+  t.deepEqual(sent, [1, 3]);
+  t.deepEqual(failed, [2]);
 });
