@@ -1,0 +1,27 @@
+# The one list of native sources. binding.gyp includes this file; CMakeLists.txt
+# parses the 'samsa_native_sources' list out of it, so both builds compile the
+# same files. Paths are relative to the project root (gyp does not rebase
+# paths held in variables).
+{
+  'variables': {
+    'samsa_native_sources': [
+      'native/src/addon.cc',
+      'native/src/crc32c_portable.cc',
+      'native/src/crc32c_sse42.cc',
+      'native/src/crc32c.cc',
+      'native/src/murmur2.cc',
+      'native/src/record_batch.cc',
+      'native/src/file_io.cc',
+      'native/src/mapping.cc',
+      'native/src/index_file.cc',
+      'native/src/offset_index.cc',
+      'native/src/time_index.cc',
+      'native/src/log_segment.cc',
+      'native/src/partition_log.cc',
+      'native/src/log_recovery.cc',
+      'native/src/log_registry.cc',
+      'native/src/hash_binding.cc',
+      'native/src/log_binding.cc',
+    ],
+  },
+}

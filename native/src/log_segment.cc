@@ -1,0 +1,121 @@
+#include "log_segment.h"
+
+#include <cstdio>
+
+namespace samsa {
+
+std::string segmentFileName(int64_t baseOffset, const char* suffix) {
+  char name[kOffsetDigits + 1];
+  std::snprintf(name, sizeof name, "%020lld", static_cast<long long>(baseOffset));
+  return std::string(name) + suffix;
+}
+
+LogSegment::LogSegment(const std::string& dir, int64_t baseOffset, int64_t createdMs)
+    : dir_(dir),
+      baseOffset_(baseOffset),
+      createdMs_(createdMs),
+      logPath_(joinPath(dir, segmentFileName(baseOffset, kLogSuffix))),
+      offsetIndex_(joinPath(dir, segmentFileName(baseOffset, kIndexSuffix)), baseOffset),
+      timeIndex_(joinPath(dir, segmentFileName(baseOffset, kTimeIndexSuffix)), baseOffset),
+      nextOffset_(baseOffset),
+      offsetOfMaxTimestamp_(baseOffset) {}
+
+void LogSegment::open(bool create) {
+  log_ = File::open(logPath_, create);
+  size_.store(log_.size(), std::memory_order_release);
+  offsetIndex_.file().load();
+  timeIndex_.file().load();
+}
+
+std::shared_ptr<Mapping> LogSegment::readMapping(uint64_t end, uint64_t reserve) {
+  std::lock_guard<std::mutex> lock(mappingMutex_);
+  if (readMapping_ && readMapping_->length() >= end) return readMapping_;
+  uint64_t length = reserve > end ? reserve : end;
+  readMapping_ = Mapping::map(log_.fd(), static_cast<size_t>(length), Mapping::Mode::PrivateView, logPath_);
+  std::vector<std::weak_ptr<Mapping>> live;
+  for (auto& w : liveMappings_) {
+    if (!w.expired()) live.push_back(w);
+  }
+  live.push_back(readMapping_);
+  liveMappings_.swap(live);
+  return readMapping_;
+}
+
+void LogSegment::recordAppend(uint64_t position, uint64_t bytes, int64_t firstBatchMaxTimestamp,
+                              int64_t largestOffset, int64_t maxTimestamp, int64_t offsetOfMaxTimestamp,
+                              uint64_t indexIntervalBytes) {
+  if (position == 0) firstBatchTimestamp_ = firstBatchMaxTimestamp;
+  if (maxTimestamp > this->maxTimestamp()) setMaxTimestamp(maxTimestamp, offsetOfMaxTimestamp);
+  if (bytesSinceLastIndexEntry_ > indexIntervalBytes) {
+    offsetIndex_.append(largestOffset, position);
+    timeIndex_.maybeAppend(this->maxTimestamp(), offsetOfMaxTimestamp_);
+    bytesSinceLastIndexEntry_ = 0;
+  }
+  bytesSinceLastIndexEntry_ += bytes;
+  nextOffset_ = largestOffset + 1;
+}
+
+void LogSegment::resetForRebuild() {
+  offsetIndex_.file().setEntries(0);
+  timeIndex_.file().setEntries(0);
+  bytesSinceLastIndexEntry_ = 0;
+  firstBatchTimestamp_ = -1;
+  nextOffset_ = baseOffset_;
+  setMaxTimestamp(-1, baseOffset_);
+}
+
+int64_t LogSegment::msWaitedForRoll(int64_t nowMs, int64_t incomingMaxTimestamp) const {
+  if (firstBatchTimestamp_ >= 0) return incomingMaxTimestamp - firstBatchTimestamp_;
+  return nowMs - createdMs_;
+}
+
+void LogSegment::activate(uint64_t indexBytes) {
+  offsetIndex_.file().activate(indexBytes);
+  timeIndex_.file().activate(indexBytes);
+}
+
+void LogSegment::seal() {
+  // Kafka appends the final largest timestamp so a sealed segment's last
+  // time index entry is its maximum (used on open without a scan).
+  if (size() > 0 && !timeIndex_.file().isFull()) timeIndex_.maybeAppend(maxTimestamp(), offsetOfMaxTimestamp_);
+  offsetIndex_.file().seal();
+  timeIndex_.file().seal();
+}
+
+void LogSegment::truncateLog(uint64_t bytes) {
+  uint64_t current = size();
+  if (bytes >= current) return;
+  {
+    std::lock_guard<std::mutex> lock(mappingMutex_);
+    for (auto& w : liveMappings_) {
+      if (auto m = w.lock()) m->detachTail(static_cast<size_t>(bytes), static_cast<size_t>(current));
+    }
+    // Later reads map the file afresh: detached pages would not see new appends.
+    readMapping_.reset();
+  }
+  log_.truncate(bytes);
+  publishSize(bytes);
+}
+
+void LogSegment::flush() const {
+  log_.syncData();
+  offsetIndex_.file().syncData();
+  timeIndex_.file().syncData();
+}
+
+void LogSegment::removeFiles() {
+  close();
+  removeFile(logPath_);
+  offsetIndex_.file().remove();
+  timeIndex_.file().remove();
+}
+
+void LogSegment::close() {
+  log_.close();
+  offsetIndex_.file().close();
+  timeIndex_.file().close();
+  std::lock_guard<std::mutex> lock(mappingMutex_);
+  readMapping_.reset();
+}
+
+}  // namespace samsa
