@@ -183,15 +183,16 @@ export class BrokerConfig {
     }
   }
 
-  /** Whether the topic default comes from an explicitly set broker property. */
-  topicDefaultIsSet(def: ConfigDef): boolean {
+  /** Where the broker-level value used as a topic default comes from. */
+  topicDefaultSource(def: ConfigDef): ConfigSourceName {
     const names =
       def.name === 'log.retention.ms'
         ? ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours']
         : def.name === 'log.roll.ms'
           ? ['log.roll.ms', 'log.roll.hours']
           : [def.name];
-    return names.some((n) => this.source(n) !== 'default');
+    const sources = names.map((n) => this.source(n));
+    return sources.includes('dynamic') ? 'dynamic' : sources.includes('static') ? 'static' : 'default';
   }
 }
 

@@ -34,7 +34,7 @@ export function validateTopicOverrides(overrides: ReadonlyMap<string, string | n
 export interface TopicConfigEntry {
   readonly name: string;
   readonly value: string | null;
-  readonly source: 'topic' | 'static' | 'default';
+  readonly source: 'topic' | 'dynamic' | 'static' | 'default';
   readonly def: ConfigDef;
   /** Broker-level synonym when the value comes from it. */
   readonly brokerName: string;
@@ -48,7 +48,7 @@ export function describeTopicConfig(broker: BrokerConfig, overrides: ReadonlyMap
       out.push({ name, value: override, source: 'topic', def, brokerName: def.name });
     } else {
       const value = formatValue(def, broker.topicDefault(def));
-      out.push({ name, value, source: broker.topicDefaultIsSet(def) ? 'static' : 'default', def, brokerName: def.name });
+      out.push({ name, value, source: broker.topicDefaultSource(def), def, brokerName: def.name });
     }
   }
   return out;

@@ -10,8 +10,12 @@
 import type { Socket } from 'node:net';
 import { FrameReader } from './frame-reader.js';
 
-/** What a request turns into: response chunks (without the size prefix), or nothing (acks=0). */
-export type Reply = Buffer[] | null;
+/**
+ * What a request turns into: the response frame's chunks (size prefix
+ * included), or nothing (acks=0). `written` runs once the socket has taken the
+ * bytes, so the memory behind the chunks can be reused.
+ */
+export type Reply = { readonly chunks: readonly Buffer[]; readonly written?: () => void } | null;
 
 /** Thrown by a request handler to drop the connection (malformed request). */
 export class CloseConnection extends Error {
@@ -39,6 +43,8 @@ export class Connection {
   private readonly reader: FrameReader;
   /** Requests read and not yet written, oldest first. */
   private readonly slots: Slot[] = [];
+  /** Frames read past the in-flight limit (at most one socket chunk's worth: reading is paused). */
+  private readonly waiting: Buffer[] = [];
   private closed = false;
   private finished = false;
   private pausedForInFlight = false;
@@ -67,7 +73,7 @@ export class Connection {
   }
 
   get inFlight(): number {
-    return this.slots.length;
+    return this.slots.length + this.waiting.length;
   }
 
   get isClosed(): boolean {
@@ -84,7 +90,7 @@ export class Connection {
 
   /** Resolves once every request read so far has been answered (or the connection closed). */
   drained(): Promise<void> {
-    if (this.slots.length === 0 || this.closed) return Promise.resolve();
+    if ((this.slots.length === 0 && this.waiting.length === 0) || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -104,9 +110,14 @@ export class Connection {
       this.close((err as Error).message);
       return;
     }
-    for (const frame of frames) {
-      if (this.closed) return;
-      this.dispatch(frame);
+    for (const frame of frames) this.waiting.push(frame);
+    this.pump();
+  }
+
+  /** Dispatches waiting frames while under the in-flight limit. */
+  private pump(): void {
+    while (!this.closed && this.waiting.length > 0 && this.slots.length < this.options.maxInFlight) {
+      this.dispatch(this.waiting.shift()!);
     }
     this.updateFlow();
   }
@@ -153,26 +164,24 @@ export class Connection {
         this.socket.cork();
         corked = true;
       }
-      let size = 0;
-      for (const chunk of reply) size += chunk.length;
-      const prefix = Buffer.allocUnsafe(4);
-      prefix.writeInt32BE(size, 0);
-      this.socket.write(prefix);
       let ok = true;
-      for (const chunk of reply) if (chunk.length > 0) ok = this.socket.write(chunk);
+      const { chunks, written } = reply;
+      for (let i = 0; i < chunks.length; i++) {
+        const last = i === chunks.length - 1;
+        ok = last && written ? this.socket.write(chunks[i]!, () => written()) : this.socket.write(chunks[i]!);
+      }
       if (!ok) this.pausedForWrite = true;
     }
     // Uncork on the next tick so responses finishing in this tick share one writev.
     if (corked) process.nextTick(() => this.socket.uncork());
     this.lastActiveMs = this.options.now();
-    this.updateFlow();
-    if (this.slots.length === 0) this.wakeIdle();
+    this.pump();
+    if (this.slots.length === 0 && this.waiting.length === 0) this.wakeIdle();
   }
 
   private updateFlow(): void {
     if (this.closed) return;
-    const overInFlight = this.slots.length >= this.options.maxInFlight;
-    if (overInFlight !== this.pausedForInFlight) this.pausedForInFlight = overInFlight;
+    this.pausedForInFlight = this.slots.length >= this.options.maxInFlight || this.waiting.length > 0;
     if (this.pausedForInFlight || this.pausedForWrite) this.socket.pause();
     else if (this.socket.listenerCount('data') > 0) this.socket.resume();
   }
@@ -188,6 +197,7 @@ export class Connection {
     this.finished = true;
     this.closed = true;
     this.slots.length = 0;
+    this.waiting.length = 0;
     this.wakeIdle();
     this.onClosed?.(this);
   }

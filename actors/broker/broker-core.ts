@@ -1,0 +1,34 @@
+/** The broker state handlers see. One instance per running broker. */
+import type { ApiSurfaceEntry } from '../../protocol/index.js';
+import type { BrokerConfig } from '../config/index.js';
+import type { Controller, TopicRecord } from '../controller/controller.js';
+import type { FetchWatch } from './fetch/fetch-watch.js';
+import type { PartitionRouter } from './partition-router.js';
+
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface BrokerLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface BrokerCore {
+  readonly brokerId: number;
+  readonly controller: Controller;
+  /** Current configuration (static plus dynamic overrides). */
+  readonly config: BrokerConfig;
+  /** What Metadata and FindCoordinator give clients. */
+  readonly advertised: Endpoint;
+  readonly dataDir: string;
+  readonly partitions: PartitionRouter;
+  readonly fetchWatch: FetchWatch;
+  readonly surface: readonly ApiSurfaceEntry[];
+  readonly log: BrokerLog;
+  now(): number;
+  /** The topic, created with the broker defaults when auto-creation is on; null when unknown. */
+  topicOrAutoCreate(name: string, allowAutoCreate: boolean): Promise<TopicRecord | { error: string; message: string } | null>;
+}

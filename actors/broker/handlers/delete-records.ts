@@ -1,0 +1,37 @@
+import type { TopicName } from '../../../protocol/index.js';
+import type { DeleteRecordsRequest } from '../../partition/messages.js';
+import { code } from '../errors.js';
+import { defineHandler } from '../handler.js';
+import { errorCodeOf, outcomeError } from '../outcome-error.js';
+
+/** v0-2: moves each partition's log start offset up (offset -1: to the high watermark). */
+export const deleteRecords = defineHandler({
+  apiKey: 21,
+  advertised: { min: 0, max: 2 },
+  accepts: { min: 0, max: 2 },
+  async handle(ctx, req) {
+    const { broker } = ctx;
+    const results = [];
+    for (const t of req.topics) {
+      const topic = broker.controller.topic(t.name);
+      const valid = t.partitions.filter((p) => topic !== undefined && p.partitionIndex >= 0 && p.partitionIndex < topic.partitions);
+      const outcomes = await broker.partitions.askMany<{ error?: string; lowWatermark: bigint }>(
+        valid.map((p) => ({ topic: t.name, partition: p.partitionIndex, msg: { t: 'deleteRecords', offset: p.offset } satisfies DeleteRecordsRequest })),
+      );
+      results.push({
+        name: t.name,
+        partitions: t.partitions.map((p) => {
+          const i = valid.indexOf(p);
+          if (i < 0) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION') };
+          const o = outcomes[i]!;
+          if (!o.ok) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: outcomeError(o).errorCode };
+          return { partitionIndex: p.partitionIndex, lowWatermark: o.value.lowWatermark, errorCode: errorCodeOf(o.value.error) };
+        }),
+      });
+    }
+    return { throttleTimeMs: 0, topics: results };
+  },
+  errorResponse: (req, errorCode) => ({
+    topics: req.topics.map((t) => ({ name: t.name as TopicName, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode })) })),
+  }),
+});

@@ -1,0 +1,153 @@
+import { ZERO_UUID, type BrokerId, type TopicName, type Uuid } from '../../../protocol/index.js';
+import type { ReadRequest, ReadResult } from '../../partition/messages.js';
+import { partitionKey } from '../../partition/messages.js';
+import type { BrokerCore } from '../broker-core.js';
+import { code } from '../errors.js';
+import { defineHandler } from '../handler.js';
+import { errorCodeOf, outcomeError } from '../outcome-error.js';
+
+const NO_SESSION = 0;
+const INITIAL_EPOCH = 0;
+const FINAL_EPOCH = -1;
+/** Kafka clamps fetch.max.wait.ms from clients to what a request may reasonably park. */
+const MAX_WAIT_MS = 60_000;
+
+interface Wanted {
+  topic: string;
+  topicId: Uuid;
+  partition: number;
+  offset: bigint;
+  maxBytes: number;
+  currentLeaderEpoch: number;
+  errorCode: number;
+}
+
+/**
+ * v4-17. Long poll: while fewer than fetch.min.bytes are readable, the request
+ * parks on its partitions (woken by appends) until fetch.max.wait.ms.
+ * Fetch sessions are not kept: every request is answered in full with session
+ * id 0, the answer Kafka gives when its session cache has no room, so clients
+ * keep sending full requests. Topic ids from v13.
+ */
+export const fetch = defineHandler({
+  apiKey: 1,
+  advertised: { min: 4, max: 17 },
+  accepts: { min: 4, max: 17 },
+  async handle(ctx, req) {
+    const { broker } = ctx;
+    const version = ctx.header.apiVersion;
+    if (version >= 7 && req.sessionId !== NO_SESSION) {
+      return { throttleTimeMs: 0, errorCode: code('FETCH_SESSION_ID_NOT_FOUND'), sessionId: NO_SESSION, responses: [] };
+    }
+    if (version >= 7 && req.sessionEpoch !== INITIAL_EPOCH && req.sessionEpoch !== FINAL_EPOCH) {
+      return { throttleTimeMs: 0, errorCode: code('INVALID_FETCH_SESSION_EPOCH'), sessionId: NO_SESSION, responses: [] };
+    }
+    const wanted = resolve(broker, req.topics, version >= 13);
+    const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : broker.config.fetchMaxBytes, broker.config.fetchMaxBytes);
+    const deadline = broker.now() + Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_MS);
+    const keys = wanted.filter((w) => w.errorCode === 0).map((w) => partitionKey(w.topic, w.partition));
+    for (;;) {
+      const results = await readAll(broker, wanted, req.isolationLevel);
+      let bytes = 0;
+      let anyError = false;
+      for (const r of results) {
+        bytes += r.bytes;
+        if (r.errorCode !== 0) anyError = true;
+      }
+      const remaining = deadline - broker.now();
+      if (bytes >= req.minBytes || anyError || remaining <= 0 || keys.length === 0) {
+        return respond(wanted, trim(results, maxBytes), req.isolationLevel, version);
+      }
+      await broker.fetchWatch.wait(keys, remaining);
+    }
+  },
+  errorResponse: (_req, errorCode) => ({ errorCode, sessionId: NO_SESSION, responses: [] }),
+});
+
+function resolve(broker: BrokerCore, topics: ReadonlyArray<{ topic: TopicName; topicId: Uuid; partitions: ReadonlyArray<{ partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number }> }>, byId: boolean): Wanted[] {
+  const out: Wanted[] = [];
+  for (const t of topics) {
+    const record = byId ? (t.topicId !== ZERO_UUID ? broker.controller.topicById(t.topicId) : undefined) : broker.controller.topic(t.topic);
+    for (const p of t.partitions) {
+      const known = record !== undefined && p.partition >= 0 && p.partition < record.partitions;
+      out.push({
+        topic: record?.name ?? t.topic,
+        topicId: (record?.id as Uuid | undefined) ?? t.topicId,
+        partition: p.partition,
+        offset: p.fetchOffset,
+        maxBytes: p.partitionMaxBytes,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+        errorCode: known ? 0 : code(byId && record === undefined ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION'),
+      });
+    }
+  }
+  return out;
+}
+
+interface PartitionRead {
+  errorCode: number;
+  highWatermark: bigint;
+  lastStableOffset: bigint;
+  logStartOffset: bigint;
+  records: Buffer[];
+  bytes: number;
+}
+
+const EMPTY_READ: Omit<PartitionRead, 'errorCode'> = { highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: [], bytes: 0 };
+
+async function readAll(broker: BrokerCore, wanted: readonly Wanted[], isolationLevel: number): Promise<PartitionRead[]> {
+  const items: Array<{ topic: string; partition: number; msg: ReadRequest }> = [];
+  const index: number[] = [];
+  for (const w of wanted) {
+    index.push(w.errorCode === 0 ? items.length : -1);
+    if (w.errorCode === 0) items.push({ topic: w.topic, partition: w.partition, msg: { t: 'read', offset: w.offset, maxBytes: w.maxBytes, isolationLevel, currentLeaderEpoch: w.currentLeaderEpoch } });
+  }
+  const outcomes = await broker.partitions.askMany<ReadResult>(items);
+  return wanted.map((w, i) => {
+    if (index[i] === -1) return { ...EMPTY_READ, errorCode: w.errorCode };
+    const o = outcomes[index[i]!]!;
+    if (!o.ok) return { ...EMPTY_READ, errorCode: outcomeError(o).errorCode };
+    const r = o.value;
+    return {
+      errorCode: errorCodeOf(r.error),
+      highWatermark: r.highWatermark,
+      lastStableOffset: r.lastStableOffset,
+      logStartOffset: r.logStartOffset,
+      // Views over the log (inline) or the copies that crossed from a worker; both are written by reference.
+      records: r.records.map((u) => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength))),
+      bytes: r.bytes,
+    };
+  });
+}
+
+/** fetch.max.bytes over the whole response: partitions in request order; the first with data always goes, so a consumer can progress past a large batch. */
+function trim(results: PartitionRead[], maxBytes: number): PartitionRead[] {
+  let used = 0;
+  return results.map((r) => {
+    if (r.bytes === 0) return r;
+    if (used > 0 && used + r.bytes > maxBytes) return { ...r, records: [], bytes: 0 };
+    used += r.bytes;
+    return r;
+  });
+}
+
+function respond(wanted: readonly Wanted[], results: readonly PartitionRead[], isolationLevel: number, version: number) {
+  const topics = new Map<string, { topic: TopicName; topicId: Uuid; partitions: unknown[] }>();
+  wanted.forEach((w, i) => {
+    const r = results[i]!;
+    const key = version >= 13 ? w.topicId : w.topic;
+    let t = topics.get(key);
+    if (t === undefined) topics.set(key, (t = { topic: w.topic as TopicName, topicId: w.topicId, partitions: [] }));
+    t.partitions.push({
+      partitionIndex: w.partition,
+      errorCode: r.errorCode,
+      highWatermark: r.highWatermark,
+      lastStableOffset: r.lastStableOffset,
+      logStartOffset: r.logStartOffset,
+      abortedTransactions: isolationLevel === 1 ? [] : null,
+      preferredReadReplica: -1 as BrokerId,
+      records: r.records,
+    });
+  });
+  return { throttleTimeMs: 0, errorCode: 0, sessionId: NO_SESSION, responses: [...topics.values()] as never };
+}

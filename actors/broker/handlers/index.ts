@@ -1,0 +1,57 @@
+/** Every API this broker answers, by key. Versions are declared in each handler's file. */
+import { serveApis, type ApiSurfaceEntry } from '../../../protocol/index.js';
+import type { ApiHandler, ApiKey } from '../handler.js';
+import { alterConfigs } from './alter-configs.js';
+import { apiVersions } from './api-versions.js';
+import { createPartitions } from './create-partitions.js';
+import { createTopics } from './create-topics.js';
+import { deleteRecords } from './delete-records.js';
+import { deleteTopics } from './delete-topics.js';
+import { describeCluster } from './describe-cluster.js';
+import { describeConfigs } from './describe-configs.js';
+import { describeLogDirs } from './describe-log-dirs.js';
+import { fetch } from './fetch.js';
+import { describeGroups, findCoordinator, heartbeat, joinGroup, leaveGroup, listGroups, offsetCommit, offsetFetch, syncGroup } from './groups-unavailable.js';
+import { incrementalAlterConfigs } from './incremental-alter-configs.js';
+import { initProducerId } from './init-producer-id.js';
+import { listOffsets } from './list-offsets.js';
+import { metadata } from './metadata.js';
+import { offsetForLeaderEpoch } from './offset-for-leader-epoch.js';
+import { produce } from './produce.js';
+
+const ALL = [
+  produce,
+  fetch,
+  listOffsets,
+  metadata,
+  offsetCommit,
+  offsetFetch,
+  findCoordinator,
+  joinGroup,
+  heartbeat,
+  leaveGroup,
+  syncGroup,
+  describeGroups,
+  listGroups,
+  apiVersions,
+  createTopics,
+  deleteTopics,
+  deleteRecords,
+  initProducerId,
+  offsetForLeaderEpoch,
+  describeConfigs,
+  alterConfigs,
+  describeLogDirs,
+  createPartitions,
+  incrementalAlterConfigs,
+  describeCluster,
+] as ReadonlyArray<ApiHandler<ApiKey>>;
+
+export const HANDLERS: ReadonlyMap<number, ApiHandler<ApiKey>> = new Map(ALL.map((h) => [h.apiKey, h]));
+
+/** What ApiVersions advertises: exactly the handlers that serve their API. */
+export function servedSurface(): ApiSurfaceEntry[] {
+  const served: Record<number, { min: number; max: number }> = {};
+  for (const h of ALL) if (h.advertised !== null) served[h.apiKey] = h.advertised;
+  return serveApis(served);
+}

@@ -1,0 +1,62 @@
+import { ZERO_UUID, type BrokerId, type TopicName, type Uuid } from '../../../protocol/index.js';
+import type { TopicRecord } from '../../controller/controller.js';
+import { code, type ErrorName } from '../errors.js';
+import { defineHandler } from '../handler.js';
+import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED, partitionsOf, TOPIC_OPERATIONS } from '../topic-view.js';
+
+/** v0-12: topics by name or (v10+) by id; v4+ let the client turn auto-creation off. */
+export const metadata = defineHandler({
+  apiKey: 3,
+  advertised: { min: 0, max: 12 },
+  accepts: { min: 0, max: 12 },
+  async handle(ctx, req) {
+    const { broker } = ctx;
+    const version = ctx.header.apiVersion;
+    const allowAutoCreate = version < 4 || req.allowAutoTopicCreation;
+    const topicOps = req.includeTopicAuthorizedOperations ? TOPIC_OPERATIONS : OPERATIONS_OMITTED;
+    const describe = (t: TopicRecord) => ({
+      errorCode: 0,
+      name: t.name as TopicName,
+      topicId: t.id as Uuid,
+      isInternal: false,
+      partitions: partitionsOf(t, broker.brokerId),
+      topicAuthorizedOperations: topicOps,
+    });
+    const failed = (name: string | null, id: Uuid, error: ErrorName) => ({
+      errorCode: code(error),
+      name: name as TopicName | null,
+      topicId: id,
+      isInternal: false,
+      partitions: [],
+      topicAuthorizedOperations: topicOps,
+    });
+    const allTopics = req.topics === null || (version === 0 && req.topics.length === 0);
+    const topics = [];
+    if (allTopics) {
+      for (const t of broker.controller.topics()) topics.push(describe(t));
+    } else {
+      for (const wanted of req.topics!) {
+        if (wanted.name === null || wanted.name === undefined) {
+          const t = wanted.topicId !== ZERO_UUID ? broker.controller.topicById(wanted.topicId) : undefined;
+          topics.push(t ? describe(t) : failed(null, wanted.topicId, 'UNKNOWN_TOPIC_ID'));
+          continue;
+        }
+        const found = await broker.topicOrAutoCreate(wanted.name, allowAutoCreate);
+        if (found === null) topics.push(failed(wanted.name, ZERO_UUID, 'UNKNOWN_TOPIC_OR_PARTITION'));
+        else if ('error' in found) topics.push(failed(wanted.name, ZERO_UUID, found.error as ErrorName));
+        else topics.push(describe(found));
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: [{ nodeId: broker.brokerId as BrokerId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+      clusterId: broker.controller.clusterId,
+      controllerId: broker.brokerId as BrokerId,
+      topics,
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
+    };
+  },
+  errorResponse: (req, errorCode) => ({
+    topics: (req.topics ?? []).map((t) => ({ errorCode, name: t.name, topicId: t.topicId, partitions: [] })),
+  }),
+});

@@ -1,0 +1,68 @@
+import type { TopicName } from '../../../protocol/index.js';
+import type { AppendRequest, AppendResult } from '../../partition/messages.js';
+import { partitionKey } from '../../partition/messages.js';
+import { code } from '../errors.js';
+import { defineHandler } from '../handler.js';
+import { errorCodeOf, outcomeError } from '../outcome-error.js';
+
+const NO_OFFSET = -1n;
+
+/**
+ * v3-11 (record batch magic 2 only, as Kafka 4). The partitions of one request
+ * are appended with one askMany: one message per worker. acks=0 is appended
+ * and answered with nothing; on a single node acks=1 and acks=-1 both answer
+ * after the local append (the whole ISR).
+ */
+export const produce = defineHandler({
+  apiKey: 0,
+  advertised: { min: 3, max: 11 },
+  accepts: { min: 3, max: 11 },
+  async handle(ctx, req) {
+    const { broker } = ctx;
+    const badAcks = req.acks !== 0 && req.acks !== 1 && req.acks !== -1;
+    type Slot = { topic: string; index: number; errorCode: number; message: string | null; item: number };
+    const slots: Slot[] = [];
+    const items: Array<{ topic: string; partition: number; msg: AppendRequest }> = [];
+    for (const t of req.topicData) {
+      const topic = broker.controller.topic(t.name);
+      for (const p of t.partitionData) {
+        const slot: Slot = { topic: t.name, index: p.index, errorCode: 0, message: null, item: -1 };
+        slots.push(slot);
+        if (badAcks) slot.errorCode = code('INVALID_REQUIRED_ACKS');
+        else if (topic === undefined || p.index < 0 || p.index >= topic.partitions) slot.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
+        else if (p.records === null || p.records.length === 0) slot.errorCode = code('CORRUPT_MESSAGE');
+        else {
+          slot.item = items.length;
+          items.push({ topic: t.name, partition: p.index, msg: { t: 'append', records: p.records, transactional: req.transactionalId !== null } });
+        }
+      }
+    }
+    const outcomes = await broker.partitions.askMany<AppendResult>(items, Math.max(1, req.timeoutMs) + 1000);
+    const byTopic = new Map<string, unknown[]>();
+    for (const slot of slots) {
+      let out = { index: slot.index, errorCode: slot.errorCode, baseOffset: NO_OFFSET, logAppendTimeMs: NO_OFFSET, logStartOffset: NO_OFFSET, recordErrors: [], errorMessage: slot.message };
+      if (slot.item >= 0) {
+        const o = outcomes[slot.item]!;
+        if (!o.ok) {
+          const e = outcomeError(o);
+          out = { ...out, errorCode: e.errorCode, errorMessage: e.message };
+        } else {
+          const r = o.value;
+          out = { ...out, errorCode: errorCodeOf(r.error), errorMessage: r.message ?? null, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTimeMs, logStartOffset: r.logStartOffset };
+          if (r.error === undefined) broker.fetchWatch.notify(partitionKey(slot.topic, slot.index));
+        }
+      }
+      let list = byTopic.get(slot.topic);
+      if (list === undefined) byTopic.set(slot.topic, (list = []));
+      list.push(out);
+    }
+    if (req.acks === 0) return null;
+    return {
+      throttleTimeMs: 0,
+      responses: [...byTopic].map(([name, partitionResponses]) => ({ name: name as TopicName, partitionResponses: partitionResponses as never })),
+    };
+  },
+  errorResponse: (req, errorCode, message) => ({
+    responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode, errorMessage: message, baseOffset: NO_OFFSET, logStartOffset: NO_OFFSET, logAppendTimeMs: NO_OFFSET })) })),
+  }),
+});

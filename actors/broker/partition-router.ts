@@ -1,0 +1,96 @@
+/**
+ * The broker's way to its PartitionActors: refs by topic-partition, one
+ * askMany per request (one message per worker in pool mode), and the
+ * PartitionHost the controller uses to open, reconfigure and remove them.
+ */
+import type { ActorRef, ActorSystem, AskOutcome } from '../runtime/index.js';
+import type { LogPolicy } from '../config/index.js';
+import type { PartitionHost, TopicRecord } from '../controller/controller.js';
+import { PARTITION_KIND, partitionKey, type PartitionMessage } from '../partition/messages.js';
+
+export interface CheckpointSource {
+  recoveryPoint(topic: string, partition: number): bigint;
+  logStartOffset(topic: string, partition: number): bigint;
+}
+
+/** Opening many partitions at once is batched to bound messages in flight. */
+const OPEN_BATCH = 256;
+
+export class PartitionRouter implements PartitionHost {
+  private readonly refs = new Map<string, ActorRef<PartitionMessage, unknown>>();
+  /** Open partitions, for checkpoints and maintenance. */
+  readonly open = new Map<string, { topic: string; partition: number }>();
+
+  constructor(
+    private readonly system: ActorSystem,
+    private readonly dataDir: string,
+    private readonly checkpoints: CheckpointSource,
+    private readonly askTimeoutMs: number,
+  ) {}
+
+  ref(topic: string, partition: number): ActorRef<PartitionMessage, unknown> {
+    const key = partitionKey(topic, partition);
+    let ref = this.refs.get(key);
+    if (ref === undefined) {
+      ref = this.system.ref<PartitionMessage>(PARTITION_KIND, key);
+      this.refs.set(key, ref);
+    }
+    return ref;
+  }
+
+  /** One message per partition; outcomes in order. Never rejects. */
+  askMany<R>(items: ReadonlyArray<{ topic: string; partition: number; msg: PartitionMessage }>, timeoutMs = this.askTimeoutMs): Promise<AskOutcome<R>[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return this.system.askMany<R>(
+      items.map((i) => ({ ref: this.ref(i.topic, i.partition), msg: i.msg })),
+      { timeoutMs },
+    );
+  }
+
+  async openPartitions(topic: TopicRecord, from: number, policy: LogPolicy): Promise<void> {
+    for (let start = from; start < topic.partitions; start += OPEN_BATCH) {
+      const items: Array<{ topic: string; partition: number; msg: PartitionMessage }> = [];
+      for (let p = start; p < Math.min(topic.partitions, start + OPEN_BATCH); p++) {
+        items.push({
+          topic: topic.name,
+          partition: p,
+          msg: {
+            t: 'open' as const,
+            dataDir: this.dataDir,
+            topic: topic.name,
+            partition: p,
+            topicId: topic.id,
+            policy,
+            recoveryPoint: this.checkpoints.recoveryPoint(topic.name, p),
+            logStartOffset: this.checkpoints.logStartOffset(topic.name, p),
+          },
+        });
+      }
+      const outcomes = await this.askMany(items);
+      outcomes.forEach((o, i) => {
+        if (!o.ok) throw new Error(`opening ${topic.name}-${items[i]!.partition} failed: ${o.error.message}`);
+        this.open.set(partitionKey(topic.name, items[i]!.partition), { topic: topic.name, partition: items[i]!.partition });
+      });
+    }
+  }
+
+  async removeTopic(topic: TopicRecord): Promise<void> {
+    const items = Array.from({ length: topic.partitions }, (_, p) => ({ topic: topic.name, partition: p, msg: { t: 'close' as const, deleteData: true } }));
+    const outcomes = await this.askMany(items);
+    for (let p = 0; p < topic.partitions; p++) this.open.delete(partitionKey(topic.name, p));
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed && !failed.ok) throw failed.error;
+  }
+
+  async reconfigure(topic: TopicRecord, policy: LogPolicy): Promise<void> {
+    const items = Array.from({ length: topic.partitions }, (_, p) => ({ topic: topic.name, partition: p, msg: { t: 'reconfigure' as const, policy } }));
+    await this.askMany(items);
+  }
+
+  /** Sends a message to every open partition; outcomes keyed by topic-partition. */
+  async broadcast<R>(msg: PartitionMessage): Promise<Array<{ topic: string; partition: number; outcome: AskOutcome<R> }>> {
+    const targets = [...this.open.values()];
+    const outcomes = await this.askMany<R>(targets.map((t) => ({ ...t, msg })));
+    return targets.map((t, i) => ({ ...t, outcome: outcomes[i]! }));
+  }
+}
