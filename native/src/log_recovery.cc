@@ -48,7 +48,7 @@ uint64_t PartitionLog::rebuildSegment(LogSegment& segment, bool validate, int64_
                                       int64_t maxOffsetExclusive) {
   segment.resetForRebuild();
   const uint64_t fileBytes = segment.log().size();
-  std::shared_ptr<Mapping> map = Mapping::map(segment.log().fd(), fileBytes, Mapping::Mode::PrivateView, segment.logPath());
+  std::shared_ptr<Mapping> map = Mapping::map(segment.log().fd(), fileBytes, Mapping::Mode::ReadOnlyView, segment.logPath());
   int64_t expected = std::max(segment.baseOffset(), minBaseOffset);
   uint64_t pos = 0;
   while (pos < fileBytes) {

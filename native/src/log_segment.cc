@@ -31,7 +31,7 @@ std::shared_ptr<Mapping> LogSegment::readMapping(uint64_t end, uint64_t reserve)
   std::lock_guard<std::mutex> lock(mappingMutex_);
   if (readMapping_ && readMapping_->length() >= end) return readMapping_;
   uint64_t length = reserve > end ? reserve : end;
-  readMapping_ = Mapping::map(log_.fd(), static_cast<size_t>(length), Mapping::Mode::PrivateView, logPath_);
+  readMapping_ = Mapping::map(log_.fd(), static_cast<size_t>(length), Mapping::Mode::ReadOnlyView, logPath_);
   std::vector<std::weak_ptr<Mapping>> live;
   for (auto& w : liveMappings_) {
     if (!w.expired()) live.push_back(w);

@@ -16,8 +16,8 @@ namespace samsa {
 
 std::shared_ptr<Mapping> Mapping::map(int fd, size_t length, Mode mode, const std::string& path) {
   if (length == 0) return std::shared_ptr<Mapping>(new Mapping(nullptr, 0));
-  int flags = mode == Mode::SharedWritable ? MAP_SHARED : MAP_PRIVATE | MAP_NORESERVE;
-  void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, flags, fd, 0);
+  int prot = mode == Mode::SharedWritable ? PROT_READ | PROT_WRITE : PROT_READ;
+  void* p = ::mmap(nullptr, length, prot, MAP_SHARED, fd, 0);
   if (p == MAP_FAILED) throwSystemError(errno, "mmap", path);
   return std::shared_ptr<Mapping>(new Mapping(static_cast<uint8_t*>(p), length));
 }
@@ -36,6 +36,7 @@ void Mapping::detachTail(size_t from, size_t dataEnd) {
   void* copy = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (copy == MAP_FAILED) throwSystemError(errno, "mmap (detach)", "anonymous");
   std::memcpy(copy, data_ + start, std::min(len, dataEnd - start));
+  ::mprotect(copy, len, PROT_READ);
   if (::mremap(copy, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, data_ + start) == MAP_FAILED) {
     int err = errno;
     ::munmap(copy, len);

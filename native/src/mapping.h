@@ -15,11 +15,11 @@ class Mapping {
   enum class Mode {
     // Index files: the engine writes entries through the mapping.
     SharedWritable,
-    // Segment data handed to JS as Buffers: private and writable, so a stray
-    // write into a view copies the page instead of faulting or reaching the
-    // file. Unwritten private pages are the page cache's, so they show later
-    // appends. MAP_NORESERVE: reserving a whole segment costs no commit charge.
-    PrivateView,
+    // Segment data handed to JS as Buffers: shared and read-only. A write
+    // into a view faults at once (a programming error, like lmdb-js's
+    // read-only buffers) instead of silently changing what other readers of
+    // the same pages see, as a private copy-on-write mapping would.
+    ReadOnlyView,
   };
   // length 0 gives an empty mapping (mmap refuses zero-length regions).
   static std::shared_ptr<Mapping> map(int fd, size_t length, Mode mode, const std::string& path);
