@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "record_batch.h"
+
 namespace samsa {
 
 std::string segmentFileName(int64_t baseOffset, const char* suffix) {
@@ -39,6 +41,19 @@ std::shared_ptr<Mapping> LogSegment::readMapping(uint64_t end, uint64_t reserve)
   live.push_back(readMapping_);
   liveMappings_.swap(live);
   return readMapping_;
+}
+
+uint64_t LogSegment::seekPosition(int64_t offset, const Mapping& map, uint64_t end) const {
+  OffsetIndex::Entry e = offsetIndex_.lookup(offset);
+  if (e.position == 0) return 0;
+  if (e.position + batch::kHeaderSize > end) return 0;
+  const uint8_t* p = map.data() + e.position;
+  batch::Extent x = batch::parseExtent(p);
+  if (p[batch::kMagicAt] != batch::kMagicV2 || x.size < batch::kHeaderSize || e.position + x.size > end ||
+      x.baseOffset < baseOffset_ || x.baseOffset > e.offset) {
+    return 0;
+  }
+  return e.position;
 }
 
 void LogSegment::recordAppend(uint64_t position, uint64_t bytes, int64_t firstBatchMaxTimestamp,

@@ -45,6 +45,10 @@ class LogSegment {
   const TimeIndex& timeIndex() const { return timeIndex_; }
   const std::string& logPath() const { return logPath_; }
 
+  // Byte position to start walking from to find `offset`: the offset index's
+  // answer if the batch header there is plausible, else 0 (a damaged index
+  // costs a longer walk, never a wrong batch). `map` must cover `end`.
+  uint64_t seekPosition(int64_t offset, const Mapping& map, uint64_t end) const;
   // A read-only mapping covering at least `end` bytes; maps `reserve` bytes
   // when it has to map anew so an active segment is not remapped per append.
   std::shared_ptr<Mapping> readMapping(uint64_t end, uint64_t reserve);

@@ -191,11 +191,11 @@ ReadResult PartitionLog::read(int64_t offset, uint64_t maxBytes, int64_t maxOffs
   for (size_t i = segmentIndexFor(offset); i < segments_.size() && !done; i++) {
     LogSegment& segment = *segments_[i];
     const uint64_t segmentEnd = segment.size();
-    uint64_t pos = segment.offsetIndex().lookup(offset).position;
-    if (pos >= segmentEnd) continue;
+    if (segmentEnd == 0) continue;
     const bool isActive = i + 1 == segments_.size();
     std::shared_ptr<Mapping> map = segment.readMapping(segmentEnd, isActive ? std::max(config_.segmentBytes, segmentEnd) : segmentEnd);
     const uint8_t* base = map->data();
+    uint64_t pos = segment.seekPosition(offset, *map, segmentEnd);
     uint64_t runStart = pos;
     bool inRun = false;
     while (pos + batch::kExtentSize <= segmentEnd) {
@@ -232,10 +232,12 @@ std::pair<int64_t, int64_t> PartitionLog::offsetForTimestamp(int64_t ts) const {
     if (segment.maxTimestamp() < ts) continue;
     const uint64_t segmentEnd = segment.size();
     int64_t from = std::max(segment.timeIndex().lookup(ts).offset, start);
-    uint64_t pos = segment.offsetIndex().lookup(from).position;
+    if (segmentEnd == 0) continue;
     std::shared_ptr<Mapping> map = segment.readMapping(segmentEnd, segmentEnd);
+    uint64_t pos = segment.seekPosition(from, *map, segmentEnd);
     while (pos + batch::kHeaderSize <= segmentEnd) {
       batch::Header h = batch::parseHeader(map->data() + pos);
+      if (h.sizeInBytes() < batch::kHeaderSize) break;
       if (h.lastOffset() >= start && h.maxTimestamp >= ts) return {std::max(h.baseOffset, start), h.maxTimestamp};
       pos += h.sizeInBytes();
     }
@@ -256,11 +258,12 @@ std::vector<batch::Header> PartitionLog::scanBatches(int64_t from, uint32_t maxB
   for (size_t i = segmentIndexFor(from); i < segments_.size() && out.size() < maxBatches; i++) {
     LogSegment& segment = *segments_[i];
     const uint64_t segmentEnd = segment.size();
-    uint64_t pos = segment.offsetIndex().lookup(from).position;
-    if (pos >= segmentEnd) continue;
+    if (segmentEnd == 0) continue;
     std::shared_ptr<Mapping> map = segment.readMapping(segmentEnd, segmentEnd);
+    uint64_t pos = segment.seekPosition(from, *map, segmentEnd);
     while (pos + batch::kHeaderSize <= segmentEnd && out.size() < maxBatches) {
       batch::Header h = batch::parseHeader(map->data() + pos);
+      if (h.sizeInBytes() < batch::kHeaderSize) break;
       if (h.lastOffset() >= from) out.push_back(h);
       pos += h.sizeInBytes();
     }
@@ -318,10 +321,11 @@ int64_t PartitionLog::truncateTo(int64_t offset) {
   // Cut at the first batch holding an offset >= target (whole batches only).
   uint64_t cut = segment.size();
   {
-    uint64_t pos = segment.offsetIndex().lookup(offset).position;
     std::shared_ptr<Mapping> map = segment.readMapping(cut, cut);
-    while (pos + batch::kExtentSize <= segment.size()) {
+    uint64_t pos = segment.seekPosition(offset, *map, cut);
+    while (pos + batch::kExtentSize <= cut) {
       batch::Extent e = batch::parseExtent(map->data() + pos);
+      if (e.size < batch::kHeaderSize) break;
       if (e.lastOffset >= offset) {
         cut = pos;
         break;
