@@ -50,7 +50,8 @@ test('truncateTo: whole batches, across segments, then appends continue', (t) =>
   t.is(log.append(simpleBatch(1, 5)).baseOffset, 12);
   t.is(log.truncateTo(100), 13, 'beyond the end: no-op');
   t.is(log.truncateTo(8), 8);
-  t.deepEqual(log.segments().map((s) => s.baseOffset), [0]);
+  t.deepEqual(log.segments().map((s) => [s.baseOffset, s.bytes > 0]), [[0, true], [8, false]], 'as Kafka: the segment based at the target stays, empty');
+  t.is(log.append(simpleBatch(1, 5)).baseOffset, 8);
   t.is(log.truncateTo(0), 0);
   t.is(log.logEndOffset, 0);
   t.is(log.append(simpleBatch(1, 5)).baseOffset, 0);
