@@ -1,6 +1,7 @@
 /** The broker state handlers see. One instance per running broker. */
 import type { ApiSurfaceEntry } from '../../protocol/index.js';
 import type { BrokerConfig } from '../config/index.js';
+import type { Logger } from '../runtime/index.js';
 import type { Controller, TopicRecord } from '../controller/controller.js';
 import type { FetchWatch } from './fetch/fetch-watch.js';
 import type { PartitionRouter } from './partition-router.js';
@@ -10,11 +11,7 @@ export interface Endpoint {
   readonly port: number;
 }
 
-export interface BrokerLog {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
+export type BrokerLog = Logger;
 
 export interface BrokerCore {
   readonly brokerId: number;

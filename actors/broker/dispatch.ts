@@ -78,7 +78,7 @@ export class Dispatcher {
     if (header.apiKey === PRODUCE && (body as RequestDataByKey[0]).acks === 0) throw new CloseConnection(`produce with acks=0 failed: ${(err as Error)?.message}`);
     const code = KafkaError.codeOf(err);
     if (!(err instanceof KafkaError)) this.broker.log.error(`${apiCodecs(header.apiKey, header.apiVersion).name} v${header.apiVersion} failed: ${(err as Error)?.stack ?? String(err)}`);
-    return handler.errorResponse(body as never, code, (err as Error)?.message ?? String(err));
+    return handler.errorResponse(body as never, code, (err as Error)?.message ?? String(err), header.apiVersion);
   }
 
   private unsupportedApiVersions(header: RequestHeader): Reply {

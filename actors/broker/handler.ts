@@ -25,7 +25,7 @@ export interface ApiHandler<K extends ApiKey> {
   /** Versions decoded and answered (advertised ones, or the spec's range for error-only APIs). */
   readonly accepts: VersionSpan;
   handle(ctx: RequestContext, req: RequestDataByKey[K]): HandlerResult<K> | Promise<HandlerResult<K>>;
-  errorResponse(req: RequestDataByKey[K], code: number, message: string): Input<ResponseDataByKey[K]>;
+  errorResponse(req: RequestDataByKey[K], code: number, message: string, version: number): Input<ResponseDataByKey[K]>;
 }
 
 /** Declares a handler with its key typed once. */

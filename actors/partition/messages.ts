@@ -68,7 +68,7 @@ export type PartitionMessage =
   | EpochEndOffsetRequest
   | { readonly t: 'reconfigure'; readonly policy: LogPolicy }
   | { readonly t: 'describe' }
-  | { readonly t: 'maintain' }
+  | { readonly t: 'maintain'; readonly producerIdExpirationMs: number; readonly retention: boolean }
   | { readonly t: 'flush' }
   | { readonly t: 'close'; readonly deleteData: boolean };
 

@@ -27,7 +27,7 @@ export class FetchWatch {
    * when woken by an append. Past the parking limit it resolves at once.
    */
   wait(keys: readonly string[], waitMs: number): Promise<boolean> {
-    if (this.parked >= MAX_PARKED_FETCHES || waitMs <= 0 || keys.length === 0) return Promise.resolve(false);
+    if (this.closed || this.parked >= MAX_PARKED_FETCHES || waitMs <= 0 || keys.length === 0) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const waiter: Waiter = {
@@ -58,7 +58,15 @@ export class FetchWatch {
     for (const w of [...set]) w.wake();
   }
 
-  /** Wakes everything (shutdown). */
+  /** True once closed: fetches answer with what they have instead of parking. */
+  closed = false;
+
+  /** Shutdown: wakes every parked fetch and parks no more. */
+  close(): void {
+    this.closed = true;
+    this.wakeAll();
+  }
+
   wakeAll(): void {
     for (const set of [...this.byKey.values()]) for (const w of [...set]) w.wake();
   }

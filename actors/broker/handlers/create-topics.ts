@@ -48,7 +48,7 @@ export const createTopics = defineHandler({
         errorMessage: null,
         numPartitions: record.partitions,
         replicationFactor: 1,
-        configs,
+        configs: ctx.header.apiVersion >= 5 ? configs : null,
         topicConfigErrorCode: 0,
       });
     }

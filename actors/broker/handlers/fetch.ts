@@ -55,7 +55,7 @@ export const fetch = defineHandler({
         if (r.errorCode !== 0) anyError = true;
       }
       const remaining = deadline - broker.now();
-      if (bytes >= req.minBytes || anyError || remaining <= 0 || keys.length === 0) {
+      if (bytes >= req.minBytes || anyError || remaining <= 0 || keys.length === 0 || broker.fetchWatch.closed) {
         return respond(wanted, trim(results, maxBytes), req.isolationLevel, version);
       }
       await broker.fetchWatch.wait(keys, remaining);

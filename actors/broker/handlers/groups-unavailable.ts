@@ -12,21 +12,19 @@ const UNAVAILABLE = code('COORDINATOR_NOT_AVAILABLE');
 const MESSAGE = 'Consumer groups and transactions are not served by this broker yet';
 
 function unavailable<K extends ApiKey>(h: Omit<ApiHandler<K>, 'handle'>): ApiHandler<K> {
-  return defineHandler({ ...h, handle: (_ctx, req) => h.errorResponse(req, UNAVAILABLE, MESSAGE) });
+  return defineHandler({ ...h, handle: (ctx, req) => h.errorResponse(req, UNAVAILABLE, MESSAGE, ctx.header.apiVersion) });
 }
 
 export const findCoordinator = unavailable({
   apiKey: 10,
   advertised: null,
   accepts: { min: 0, max: 6 },
-  errorResponse: (req, errorCode, message) => ({
-    errorCode,
-    errorMessage: message,
-    nodeId: -1 as BrokerId,
-    host: '',
-    port: -1,
+  errorResponse: (req, errorCode, message, version) =>
+    version < 4
+      ? { errorCode, errorMessage: message, nodeId: -1 as BrokerId, host: '', port: -1 }
+      : {
     coordinators: req.coordinatorKeys.map((key) => ({ key, nodeId: -1 as BrokerId, host: '', port: -1, errorCode, errorMessage: message })),
-  }),
+        },
 });
 
 export const offsetCommit = unavailable({

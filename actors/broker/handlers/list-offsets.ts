@@ -37,7 +37,7 @@ export const listOffsets = defineHandler({
       if (s.item >= 0) {
         const o = outcomes[s.item]!;
         if (!o.ok) part.errorCode = outcomeError(o).errorCode;
-        else part = { ...part, errorCode: errorCodeOf(o.value.error), timestamp: o.value.timestamp, offset: o.value.offset, leaderEpoch: o.value.leaderEpoch };
+        else part = { ...part, errorCode: errorCodeOf(o.value.error), timestamp: o.value.timestamp, offset: o.value.offset, leaderEpoch: ctx.header.apiVersion >= 4 ? o.value.leaderEpoch : -1 };
       }
       let list = topics.get(s.topic);
       if (list === undefined) topics.set(s.topic, (list = []));

@@ -53,7 +53,7 @@ export const metadata = defineHandler({
       clusterId: broker.controller.clusterId,
       controllerId: broker.brokerId as BrokerId,
       topics,
-      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations && version <= 10 ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
     };
   },
   errorResponse: (req, errorCode) => ({

@@ -1,0 +1,211 @@
+/**
+ * BrokerActor: the single-node broker's main-thread side. Owns the listeners
+ * and connections, the request dispatcher, the controller, the long-poll
+ * watch and the maintenance timers; partitions are actors on the runtime
+ * (inline, or on the pool with `workers` > 0).
+ *
+ * Start: data dir -> checkpoints -> actor system -> controller (opens every
+ * partition) -> listeners. Stop, in reverse: stop accepting, answer requests
+ * already read, flush partitions, write checkpoints, stop the actors.
+ */
+import { mkdirSync } from 'node:fs';
+import {
+  checkpointPaths,
+  readOffsetCheckpoint,
+  writeOffsetCheckpoint,
+  type PartitionOffset,
+} from '../../native/index.js';
+import type { ApiSurfaceEntry } from '../../protocol/index.js';
+import { BrokerConfig, parseListener } from '../config/index.js';
+import { Controller, type TopicRecord } from '../controller/controller.js';
+import { PARTITION_KIND } from '../partition/messages.js';
+import { ActorSystem, consoleLogger, type Logger } from '../runtime/index.js';
+import type { BrokerCore, Endpoint } from './broker-core.js';
+import { Dispatcher } from './dispatch.js';
+import { FetchWatch } from './fetch/fetch-watch.js';
+import { HANDLERS, servedSurface } from './handlers/index.js';
+import { NetworkServer } from './net/server.js';
+import { PartitionRouter } from './partition-router.js';
+import { WriterPool } from './writer-pool.js';
+
+/** How long shutdown waits for requests already read before closing connections. */
+const SHUTDOWN_GRACE_MS = 10_000;
+/** Kafka's log.flush.offset.checkpoint.interval.ms. */
+const CHECKPOINT_INTERVAL_MS = 60_000;
+/** Partition maintenance (flush.ms, producer expiry) tick; retention runs every log.retention.check.interval.ms. */
+const MAINTENANCE_TICK_MS = 1_000;
+const ASK_TIMEOUT_MS = 30_000;
+
+export interface BrokerStartOptions {
+  readonly config: BrokerConfig;
+  readonly logger?: Logger;
+}
+
+export class Broker implements BrokerCore {
+  readonly fetchWatch = new FetchWatch();
+  readonly surface: readonly ApiSurfaceEntry[] = servedSurface();
+  private net: NetworkServer | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private lastRetentionMs: number;
+  private stopping: Promise<void> | null = null;
+  private checkpointing: Promise<void> = Promise.resolve();
+  advertised: Endpoint = { host: '127.0.0.1', port: 0 };
+  boundPorts: number[] = [];
+
+  private constructor(
+    readonly dataDir: string,
+    readonly log: Logger,
+    readonly system: ActorSystem,
+    readonly partitions: PartitionRouter,
+    readonly controller: Controller,
+  ) {
+    this.lastRetentionMs = Date.now();
+  }
+
+  static async start(opts: BrokerStartOptions): Promise<Broker> {
+    const config = opts.config;
+    const log = opts.logger ?? consoleLogger('info');
+    const dataDir = config.logDir;
+    mkdirSync(dataDir, { recursive: true });
+    const paths = checkpointPaths(dataDir);
+    const recovery = indexCheckpoint(await readOffsetCheckpoint(paths.recoveryPoint));
+    const starts = indexCheckpoint(await readOffsetCheckpoint(paths.logStartOffset));
+    const system = await ActorSystem.start({ workers: config.workers, logger: log, askTimeoutMs: ASK_TIMEOUT_MS });
+    system.register(PARTITION_KIND, {
+      module: new URL('../partition/partition-actor.js', import.meta.url),
+      exportName: 'PartitionActor',
+      placement: 'pool',
+      mailboxCapacity: 4096,
+    });
+    const router = new PartitionRouter(
+      system,
+      dataDir,
+      {
+        recoveryPoint: (t, p) => recovery.get(`${t} ${p}`) ?? -1n,
+        logStartOffset: (t, p) => starts.get(`${t} ${p}`) ?? -1n,
+      },
+      ASK_TIMEOUT_MS,
+    );
+    let controller: Controller;
+    try {
+      controller = await Controller.open(dataDir, config, router);
+    } catch (err) {
+      await system.stop();
+      throw err;
+    }
+    const broker = new Broker(dataDir, log, system, router, controller);
+    try {
+      await broker.listen();
+    } catch (err) {
+      await system.stop();
+      throw err;
+    }
+    broker.startTimers();
+    return broker;
+  }
+
+  get config(): BrokerConfig {
+    return this.controller.config;
+  }
+
+  get brokerId(): number {
+    return this.config.brokerId;
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  private async listen(): Promise<void> {
+    const config = this.config;
+    const dispatcher = new Dispatcher(this, HANDLERS, new WriterPool());
+    this.net = new NetworkServer({
+      maxFrameBytes: config.requestMaxBytes,
+      maxInFlight: config.queuedMaxRequests,
+      maxConnections: config.maxConnections,
+      idleMs: config.connectionsMaxIdleMs,
+      handle: (frame, conn) => dispatcher.handle(frame, conn),
+      log: (m) => this.log.warn(m),
+      now: () => Date.now(),
+    });
+    const bound = await this.net.listen(config.listeners.map(parseListener));
+    this.boundPorts = bound.map((b) => b.boundPort);
+    const advertised = config.advertisedListeners.map(parseListener)[0];
+    const first = bound[0]!;
+    // An advertised port of 0 means "whatever was bound" (useful with ephemeral listeners).
+    this.advertised = advertised ? { host: advertised.host, port: advertised.port || first.boundPort } : { host: first.host, port: first.boundPort };
+  }
+
+  private startTimers(): void {
+    const tick = setInterval(() => void this.maintain(), MAINTENANCE_TICK_MS);
+    const checkpoint = setInterval(() => void this.checkpoint(false), CHECKPOINT_INTERVAL_MS);
+    tick.unref();
+    checkpoint.unref();
+    this.timers.push(tick, checkpoint);
+  }
+
+  private async maintain(): Promise<void> {
+    const now = Date.now();
+    const retention = now - this.lastRetentionMs >= this.config.retentionCheckIntervalMs;
+    if (retention) this.lastRetentionMs = now;
+    const results = await this.partitions.broadcast({ t: 'maintain', producerIdExpirationMs: this.config.producerIdExpirationMs, retention });
+    for (const r of results) if (!r.outcome.ok) this.log.warn(`maintenance of ${r.topic}-${r.partition} failed: ${r.outcome.error.message}`);
+  }
+
+  /** Writes recovery-point and log-start checkpoints for every open partition (after flushing them when `flush`). */
+  checkpoint(flush: boolean): Promise<void> {
+    const run = async () => {
+      type Offsets = { recoveryPoint: number; logStartOffset: number };
+      const results = flush
+        ? await this.partitions.broadcast<Offsets>({ t: 'flush' })
+        : (await this.partitions.broadcast<{ recoveryPoint: bigint; logStartOffset: bigint }>({ t: 'describe' })).map((r) => ({
+            ...r,
+            outcome: r.outcome.ok ? { ok: true as const, value: { recoveryPoint: Number(r.outcome.value.recoveryPoint), logStartOffset: Number(r.outcome.value.logStartOffset) } } : r.outcome,
+          }));
+      const recovery: PartitionOffset[] = [];
+      const starts: PartitionOffset[] = [];
+      for (const r of results) {
+        if (!r.outcome.ok) continue;
+        recovery.push({ topic: r.topic, partition: r.partition, offset: r.outcome.value.recoveryPoint });
+        starts.push({ topic: r.topic, partition: r.partition, offset: r.outcome.value.logStartOffset });
+      }
+      const paths = checkpointPaths(this.dataDir);
+      await writeOffsetCheckpoint(paths.recoveryPoint, recovery);
+      await writeOffsetCheckpoint(paths.logStartOffset, starts);
+    };
+    // One checkpoint at a time: the files are replaced whole.
+    this.checkpointing = this.checkpointing.then(run, run).catch((err) => this.log.error(`checkpoint failed: ${(err as Error).message}`));
+    return this.checkpointing;
+  }
+
+  async topicOrAutoCreate(name: string, allowAutoCreate: boolean): Promise<TopicRecord | { error: string; message: string } | null> {
+    const existing = this.controller.topic(name);
+    if (existing !== undefined) return existing;
+    if (!allowAutoCreate || !this.config.autoCreateTopics) return null;
+    const created = await this.controller.createTopic({ name, partitions: -1, replicationFactor: -1 });
+    if (created.ok) return created.topic;
+    if (created.error === 'TOPIC_ALREADY_EXISTS') return this.controller.topic(name) ?? null;
+    return { error: created.error, message: created.message };
+  }
+
+  /** Graceful stop: idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    // Parked fetches answer now with what they have, so connections drain quickly.
+    const closing = this.net?.close(SHUTDOWN_GRACE_MS);
+    this.fetchWatch.close();
+    await closing;
+    await this.checkpoint(true);
+    await this.system.stop();
+  }
+}
+
+function indexCheckpoint(entries: PartitionOffset[]): Map<string, bigint> {
+  return new Map(entries.map((e) => [`${e.topic} ${e.partition}`, BigInt(e.offset)]));
+}

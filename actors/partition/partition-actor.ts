@@ -1,0 +1,332 @@
+/**
+ * PartitionActor: owns one partition's native log, its high watermark (a
+ * single node: the log end offset), leader epoch cache and idempotent
+ * producer state. One message at a time (the runtime guarantees it), so no
+ * append interleaves with another or with a read's bounds.
+ *
+ * Runs inline or on a pool worker. Its opening parameters are kept per thread
+ * (`opened`), so a restart after a crash reopens the same log from disk.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PartitionLog, type LogConfig } from '../../native/index.js';
+import { LONG_MAX, type LogPolicy } from '../config/index.js';
+import type { ActorAddress, ActorContext, Behaviour } from '../runtime/index.js';
+import { withTransfer } from '../runtime/index.js';
+import { scanBatches, type ScannedBatch } from './batch-scan.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
+import type {
+  AppendResult,
+  ListOffsetResult,
+  OpenPartition,
+  PartitionDescription,
+  PartitionMessage,
+  ReadResult,
+} from './messages.js';
+import { ProducerStateTable } from './producer-state.js';
+import { kafkaErrorForStorage } from './storage-errors.js';
+
+/** Leadership never moves on a single node. */
+const LEADER_EPOCH = 0;
+const LATEST = -1n;
+const EARLIEST = -2n;
+const MAX_TIMESTAMP = -3n;
+const EARLIEST_LOCAL = -4n;
+const LATEST_TIERED = -5n;
+/** Batch headers read per native call while rebuilding producer state. */
+const SCAN_CHUNK = 4096;
+
+const opened = new Map<string, OpenPartition>();
+
+export function logConfigOf(policy: LogPolicy): Partial<LogConfig> {
+  const big = (n: number) => (n >= LONG_MAX ? Infinity : n);
+  return {
+    segmentBytes: policy.segmentBytes,
+    segmentMs: big(policy.segmentMs),
+    segmentIndexBytes: Math.max(12, policy.segmentIndexBytes),
+    indexIntervalBytes: policy.indexIntervalBytes,
+    flushMessages: big(policy.flushMessages),
+    flushMs: big(policy.flushMs),
+    retentionBytes: policy.retentionBytes,
+    retentionMs: policy.retentionMs,
+  };
+}
+
+export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
+  private log: PartitionLog | null = null;
+  private params: OpenPartition | null = null;
+  private policy: LogPolicy | null = null;
+  private epochs: LeaderEpochCache | null = null;
+  private readonly producers = new ProducerStateTable();
+  private inline = true;
+
+  constructor(readonly address: ActorAddress) {}
+
+  start(ctx: ActorContext<PartitionMessage>): void {
+    this.inline = ctx.workerIndex === -1;
+    const params = opened.get(this.address.key);
+    if (params !== undefined) this.open(params, ctx.clock.now());
+  }
+
+  stop(): void {
+    this.log?.close();
+    this.log = null;
+  }
+
+  handle(msg: PartitionMessage, ctx: ActorContext<PartitionMessage>): unknown {
+    const now = ctx.clock.now();
+    switch (msg.t) {
+      case 'open':
+        if (this.log !== null && this.params?.topicId === msg.topicId) return this.reconfigure(msg.policy, now);
+        this.stop();
+        opened.set(this.address.key, msg);
+        this.open(msg, now);
+        return { logEndOffset: BigInt(this.log!.logEndOffset) };
+      case 'append':
+        return this.append(toBuffer(msg.records), now);
+      case 'read':
+        return this.read(msg.offset, msg.maxBytes, msg.currentLeaderEpoch);
+      case 'listOffset':
+        return this.listOffset(msg.timestamp, msg.currentLeaderEpoch);
+      case 'deleteRecords':
+        return this.deleteRecords(msg.offset);
+      case 'epochEndOffset': {
+        const fenced = this.checkEpoch(msg.currentLeaderEpoch);
+        if (fenced) return { ...fenced, leaderEpoch: -1, endOffset: -1n };
+        const log = this.openLog();
+        const r = this.epochs!.endOffsetFor(msg.leaderEpoch, BigInt(log.logEndOffset));
+        return { leaderEpoch: r.epoch, endOffset: r.endOffset };
+      }
+      case 'reconfigure':
+        return this.reconfigure(msg.policy, now);
+      case 'describe':
+        return this.describe();
+      case 'maintain':
+        return this.maintain(now, msg.producerIdExpirationMs, msg.retention);
+      case 'flush': {
+        const log = this.openLog();
+        log.flush();
+        return { recoveryPoint: log.recoveryPoint, logStartOffset: log.logStartOffset };
+      }
+      case 'close': {
+        const dir = this.log?.dir ?? (this.params ? partitionDir(this.params) : null);
+        this.stop();
+        opened.delete(this.address.key);
+        this.params = null;
+        this.producers.clear();
+        if (msg.deleteData && dir !== null) rmSync(dir, { recursive: true, force: true });
+        return { closed: true };
+      }
+    }
+  }
+
+  private open(params: OpenPartition, nowMs: number): void {
+    this.params = params;
+    this.policy = params.policy;
+    const dir = partitionDir(params);
+    const log = PartitionLog.open(dir, logConfigOf(params.policy), {
+      recoveryPoint: params.recoveryPoint >= 0n ? Number(params.recoveryPoint) : 0,
+      logStartOffset: params.logStartOffset >= 0n ? Number(params.logStartOffset) : 0,
+    });
+    this.log = log;
+    this.epochs = LeaderEpochCache.load(dir);
+    this.epochs.truncateFromEnd(BigInt(log.logEndOffset) + 1n);
+    this.epochs.assign(LEADER_EPOCH, BigInt(log.logStartOffset));
+    this.rebuildProducers(log, nowMs);
+  }
+
+  /** Producer state from the batch headers on disk: no snapshot file to trust or lose. */
+  private rebuildProducers(log: PartitionLog, nowMs: number): void {
+    this.producers.clear();
+    let from = log.logStartOffset;
+    const end = log.logEndOffset;
+    while (from < end) {
+      const headers = log.scanBatches(from, SCAN_CHUNK);
+      if (headers.length === 0) break;
+      for (const h of headers) {
+        if (h.producerId >= 0 && !h.isControl) {
+          this.producers.record(
+            { producerId: BigInt(h.producerId), producerEpoch: h.producerEpoch, baseSequence: h.baseSequence, lastOffsetDelta: h.lastOffset - h.baseOffset },
+            BigInt(h.baseOffset),
+            BigInt(h.lastOffset),
+            h.isLogAppendTime ? h.maxTimestamp : -1,
+            nowMs,
+          );
+        }
+      }
+      from = headers[headers.length - 1]!.lastOffset + 1;
+    }
+  }
+
+  private openLog(): PartitionLog {
+    if (this.log === null) throw Object.assign(new Error(`partition ${this.address.key} is not open`), { name: 'ActorStoppedError' });
+    return this.log;
+  }
+
+  private append(buf: Buffer, nowMs: number): AppendResult {
+    const log = this.log;
+    const none = { baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, highWatermark: -1n };
+    if (log === null) return { ...none, error: 'NOT_LEADER_OR_FOLLOWER', message: 'partition is not open' };
+    const policy = this.policy!;
+    const scan = scanBatches(buf, policy.maxMessageBytes);
+    if (!scan.ok) return { ...none, error: scan.error, message: scan.message, logStartOffset: BigInt(log.logStartOffset) };
+    const idempotent = scan.batches.some((b) => b.producerId >= 0n);
+    // Idempotent batches are checked and written one by one so each sees the state the previous left.
+    const groups: ScannedBatch[][] = idempotent ? scan.batches.map((b) => [b]) : [scan.batches];
+    let first: bigint | null = null;
+    let appendTime = -1n;
+    for (const group of groups) {
+      const b = group[0]!;
+      if (idempotent) {
+        const check = this.producers.check(b);
+        if (check.kind === 'error') return { ...none, error: check.error, message: check.message, logStartOffset: BigInt(log.logStartOffset) };
+        if (check.kind === 'duplicate') {
+          first ??= check.firstOffset;
+          continue;
+        }
+      }
+      const start = group[0]!.start;
+      const last = group[group.length - 1]!;
+      const bytes = buf.subarray(start, last.start + last.size);
+      let r;
+      try {
+        r = log.append(bytes, { leaderEpoch: LEADER_EPOCH, timestampType: policy.logAppendTime ? 'logAppend' : 'create' });
+      } catch (err) {
+        const mapped = kafkaErrorForStorage(err);
+        if (mapped === null) throw err;
+        return { ...none, ...mapped, logStartOffset: BigInt(log.logStartOffset) };
+      }
+      first ??= BigInt(r.baseOffset);
+      if (r.logAppendTime >= 0) appendTime = BigInt(r.logAppendTime);
+      if (idempotent) this.producers.record(b, BigInt(r.baseOffset), BigInt(r.lastOffset), r.logAppendTime, nowMs);
+    }
+    const end = BigInt(log.logEndOffset);
+    return { baseOffset: first!, logAppendTimeMs: policy.logAppendTime ? appendTime : -1n, logStartOffset: BigInt(log.logStartOffset), highWatermark: end };
+  }
+
+  private checkEpoch(current: number): { error: string } | null {
+    if (current === -1 || current === LEADER_EPOCH) return null;
+    return { error: current > LEADER_EPOCH ? 'UNKNOWN_LEADER_EPOCH' : 'FENCED_LEADER_EPOCH' };
+  }
+
+  private read(offset: bigint, maxBytes: number, currentLeaderEpoch: number): ReadResult | ReturnType<typeof withTransfer<ReadResult>> {
+    const log = this.log;
+    if (log === null) return { error: 'NOT_LEADER_OR_FOLLOWER', highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: [], bytes: 0 };
+    const hw = BigInt(log.logEndOffset);
+    const start = BigInt(log.logStartOffset);
+    const base = { highWatermark: hw, lastStableOffset: hw, logStartOffset: start, records: [] as Uint8Array[], bytes: 0 };
+    const fenced = this.checkEpoch(currentLeaderEpoch);
+    if (fenced) return { ...base, ...fenced };
+    if (offset < start || offset > hw) return { ...base, error: 'OFFSET_OUT_OF_RANGE' };
+    if (offset === hw) return base;
+    let r;
+    try {
+      r = log.read(Number(offset), Math.max(0, maxBytes), { maxOffset: Number(hw) });
+    } catch (err) {
+      const mapped = kafkaErrorForStorage(err);
+      if (mapped === null) throw err;
+      return { ...base, error: mapped.error };
+    }
+    if (this.inline) return { ...base, records: r.views, bytes: r.bytes };
+    // Views over the mapped segment cannot cross threads: one copy into memory the reply owns and transfers.
+    const copy = new Uint8Array(r.bytes);
+    let at = 0;
+    for (const v of r.views) {
+      copy.set(v, at);
+      at += v.length;
+    }
+    return withTransfer({ ...base, records: [copy], bytes: r.bytes }, [copy.buffer]);
+  }
+
+  private listOffset(timestamp: bigint, currentLeaderEpoch: number): ListOffsetResult {
+    const log = this.openLog();
+    const fenced = this.checkEpoch(currentLeaderEpoch);
+    if (fenced) return { ...fenced, offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    const hw = BigInt(log.logEndOffset);
+    const at = (offset: bigint, ts: bigint): ListOffsetResult => ({ offset, timestamp: ts, leaderEpoch: LEADER_EPOCH });
+    if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return at(BigInt(log.logStartOffset), -1n);
+    if (timestamp === LATEST) return at(hw, -1n);
+    if (timestamp === LATEST_TIERED) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    if (timestamp === MAX_TIMESTAMP) return this.maxTimestampOffset(log);
+    if (timestamp < 0n) return { error: 'INVALID_REQUEST', offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    const found = log.offsetForTimestamp(Number(timestamp));
+    if (found === null || BigInt(found.offset) >= hw) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    return at(BigInt(found.offset), BigInt(found.timestamp));
+  }
+
+  /** The batch holding the largest timestamp: its base offset when that record leads the batch, else its last offset. */
+  private maxTimestampOffset(log: PartitionLog): ListOffsetResult {
+    let maxTs = -1;
+    for (const s of log.segments()) if (s.maxTimestamp > maxTs) maxTs = s.maxTimestamp;
+    if (maxTs < 0) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    const found = log.offsetForTimestamp(maxTs);
+    if (found === null) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    const [h] = log.scanBatches(found.offset, 1);
+    const offset = h !== undefined && h.baseTimestamp !== h.maxTimestamp ? h.lastOffset : found.offset;
+    return { offset: BigInt(offset), timestamp: BigInt(maxTs), leaderEpoch: LEADER_EPOCH };
+  }
+
+  private deleteRecords(offset: bigint): { error?: string; lowWatermark: bigint } {
+    const log = this.openLog();
+    const hw = BigInt(log.logEndOffset);
+    const target = offset === -1n ? hw : offset;
+    if (target < 0n || target > hw) return { error: 'OFFSET_OUT_OF_RANGE', lowWatermark: -1n };
+    const low = BigInt(log.deleteRecordsBefore(Number(target)));
+    this.producers.truncateHead(low);
+    return { lowWatermark: low };
+  }
+
+  private reconfigure(policy: LogPolicy, nowMs: number): { reopened: boolean } {
+    const old = this.policy;
+    this.policy = policy;
+    if (this.params !== null) {
+      this.params = { ...this.params, policy };
+      opened.set(this.address.key, this.params);
+    }
+    const a = old ? logConfigOf(old) : null;
+    const b = logConfigOf(policy);
+    const shapeChanged = a === null || (Object.keys(b) as Array<keyof LogConfig>).some((k) => a[k] !== b[k]);
+    if (!shapeChanged || this.log === null) return { reopened: false };
+    // The native log takes its segment and flush shape at open: reopen (recovery is a no-op below the recovery point).
+    const log = this.log;
+    log.flush();
+    const params = { ...this.params!, recoveryPoint: BigInt(log.recoveryPoint), logStartOffset: BigInt(log.logStartOffset) };
+    log.close();
+    this.log = null;
+    this.open(params, nowMs);
+    return { reopened: true };
+  }
+
+  private describe(): PartitionDescription {
+    const log = this.openLog();
+    let size = 0;
+    for (const s of log.segments()) size += s.bytes;
+    return { sizeBytes: size, logStartOffset: BigInt(log.logStartOffset), logEndOffset: BigInt(log.logEndOffset), recoveryPoint: BigInt(log.recoveryPoint), leaderEpoch: LEADER_EPOCH };
+  }
+
+  /** Retention, flush.ms and producer expiry, on the broker's maintenance tick. */
+  private maintain(nowMs: number, producerIdExpirationMs: number, retention: boolean): { deletedSegments: number; logStartOffset: number; recoveryPoint: number } {
+    const log = this.openLog();
+    const policy = this.policy!;
+    let deletedSegments = 0;
+    if (retention && policy.cleanupPolicy.includes('delete')) {
+      const r = log.applyRetention(nowMs);
+      deletedSegments = r.deletedSegments;
+      if (deletedSegments > 0) this.producers.truncateHead(BigInt(r.logStartOffset));
+    }
+    log.maybeFlush(nowMs);
+    this.producers.expire(nowMs, producerIdExpirationMs);
+    return { deletedSegments, logStartOffset: log.logStartOffset, recoveryPoint: log.recoveryPoint };
+  }
+}
+
+function partitionDir(p: OpenPartition): string {
+  return join(p.dataDir, `${p.topic}-${p.partition}`);
+}
+
+/** Buffers that crossed a thread arrive as plain Uint8Array. */
+function toBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+export default PartitionActor;

@@ -1,0 +1,61 @@
+/**
+ * Embedding samsa: start a broker inside a Node process.
+ *
+ *   const broker = await startBroker({ dataDir: './data', listeners: 'PLAINTEXT://127.0.0.1:0' });
+ *   // clients connect to broker.bootstrap
+ *   await broker.stop();
+ *
+ * Options are Kafka's property names ('num.partitions') or their camelCase
+ * forms (numPartitions), plus `dataDir` (log.dir), `port` (a PLAINTEXT
+ * listener on 127.0.0.1) and `workers`.
+ */
+import { Broker } from './actors/broker/broker.js';
+import { BrokerConfig } from './actors/config/index.js';
+import { consoleLogger, silentLogger, type Logger } from './actors/runtime/index.js';
+
+export { BrokerConfig, ConfigError } from './actors/config/index.js';
+export type { Logger } from './actors/runtime/index.js';
+
+export interface StartBrokerOptions {
+  /** Data directory (Kafka's log.dir). Default ./.samsa-data */
+  dataDir?: string;
+  /** Listen on PLAINTEXT://127.0.0.1:<port>; 0 picks a free port. Ignored when `listeners` is given. */
+  port?: number;
+  /** Worker threads for partition actors; 0 (default) runs everything on the calling thread. */
+  workers?: number;
+  /** 'silent', 'info' (default 'warn'), or a Logger. */
+  logger?: Logger | 'silent' | 'info' | 'warn';
+  /** Any broker property: Kafka names or camelCase. */
+  [property: string]: unknown;
+}
+
+export interface RunningBroker {
+  /** host:port for clients' bootstrap.servers */
+  readonly bootstrap: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly config: BrokerConfig;
+  stop(): Promise<void>;
+}
+
+export function brokerConfigFrom(options: StartBrokerOptions): BrokerConfig {
+  const { dataDir, port, logger: _logger, ...properties } = options;
+  const derived: Record<string, unknown> = {};
+  if (dataDir !== undefined) derived['log.dir'] = dataDir;
+  if (port !== undefined && properties.listeners === undefined) derived.listeners = `PLAINTEXT://127.0.0.1:${port}`;
+  return BrokerConfig.from(derived, properties);
+}
+
+export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
+  const config = brokerConfigFrom(options);
+  const logger = typeof options.logger === 'object' ? options.logger : options.logger === 'silent' ? silentLogger : consoleLogger(options.logger ?? 'warn');
+  for (const w of config.warnings) logger.warn(`config ${w.property}: ${w.message}`);
+  const broker = await Broker.start({ config, logger });
+  return {
+    bootstrap: `${broker.advertised.host}:${broker.advertised.port}`,
+    port: broker.boundPorts[0]!,
+    dataDir: config.logDir,
+    config,
+    stop: () => broker.stop(),
+  };
+}
