@@ -10,3 +10,5 @@ export * from './headers.js';
 export * from './frames.js';
 export * from './api-surface.js';
 export { KafkaError, ProtocolError, PROTOCOL_ERROR_CODE, errorInfo, errorByName, type ProtocolErrorReason } from './errors.js';
+export * from './records/index.js';
+export * from './compression/index.js';

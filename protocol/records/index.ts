@@ -1,0 +1,4 @@
+export * from './batch-header.js';
+export * from './record-batch.js';
+export * from './control.js';
+export { crc32c } from './crc32c.js';
