@@ -4,7 +4,15 @@ import { CloseConnection, type Reply } from '../../actors/broker/net/connection.
 import { NetworkServer } from '../../actors/broker/net/server.js';
 import type { Connection } from '../../actors/broker/net/connection.js';
 
-type Handler = (frame: Buffer, conn: Connection) => Reply | Promise<Reply>;
+type Handler = (frame: Buffer, conn: Connection) => Buffer[] | null | Promise<Buffer[] | null>;
+
+/** Frames a test handler's payload as the dispatcher does. */
+function framed(chunks: Buffer[] | null): Reply {
+  if (chunks === null) return null;
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(chunks.reduce((n, c) => n + c.length, 0), 0);
+  return { chunks: [size, ...chunks] };
+}
 
 async function start(handle: Handler, overrides: Partial<{ maxInFlight: number; maxFrameBytes: number; maxConnections: number; idleMs: number }> = {}) {
   const logs: string[] = [];
@@ -13,7 +21,10 @@ async function start(handle: Handler, overrides: Partial<{ maxInFlight: number; 
     maxInFlight: overrides.maxInFlight ?? 100,
     maxConnections: overrides.maxConnections ?? 100,
     idleMs: overrides.idleMs ?? 60_000,
-    handle,
+    handle: (f, c) => {
+      const r = handle(f, c);
+      return r instanceof Promise ? r.then(framed) : framed(r);
+    },
     log: (m) => logs.push(m),
     now: () => Date.now(),
   });
@@ -97,7 +108,7 @@ test('at the in-flight limit the connection stops reading until answers go out',
   let current = 0;
   const { server, port } = await start(
     (f) =>
-      new Promise<Reply>((resolve) => {
+      new Promise<Buffer[]>((resolve) => {
         current++;
         maxSeen = Math.max(maxSeen, current);
         release.push(() => {

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/** The `samsa` command. */
+import { parseArgs, UsageError } from './args.js';
+import { consumeCommand } from './consume.js';
+import { produceCommand } from './produce.js';
+import { startCommand } from './start.js';
+import { topicsCommand } from './topics.js';
+
+const USAGE = `usage: samsa <command> [options]
+
+  start      run a broker (--port, --data-dir, --listeners, --advertised-listeners,
+             --workers, --broker-id, --config server.properties, --override key=value,
+             --log-level debug|info|warn|error; environment SAMSA_<PROPERTY>)
+  topics     create|list|describe|delete|alter-config [topic] (--partitions, --config k=v,
+             --add-config k=v, --delete-config k, --validate-only)
+  produce    --topic t: one record per stdin line (--key-separator, --partition,
+             --compression none|gzip|snappy|lz4|zstd, --acks)
+  consume    --topic t (--from-beginning, --offset, --partition, --max-messages,
+             --timeout-ms, --print-key)
+
+  Client commands take --bootstrap-server host:port (default 127.0.0.1:9092).
+  See docs/cli.md.`;
+
+const BOOLEANS = new Set(['validate-only', 'from-beginning', 'print-key', 'help']);
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const args = parseArgs(rest, BOOLEANS);
+  const out = (line: string) => process.stdout.write(line + '\n');
+  switch (command) {
+    case 'start':
+      return startCommand(args);
+    case 'topics':
+      return topicsCommand(args, out);
+    case 'produce':
+      return produceCommand(args, process.stdin, out);
+    case 'consume':
+      return consumeCommand(args, out);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`samsa: ${err.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`samsa: ${(err as Error)?.message ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+/** `samsa start`: run a broker in the foreground until SIGTERM or SIGINT. */
+import { resolve } from 'node:path';
+import { Broker } from '../actors/broker/broker.js';
+import { consoleLogger, type LogLevel } from '../actors/runtime/index.js';
+import { onlyOptions, option, type ParsedArgs } from './args.js';
+import { START_OPTIONS, startConfig } from './start-config.js';
+
+export async function startCommand(args: ParsedArgs): Promise<void> {
+  onlyOptions(args, START_OPTIONS);
+  const config = startConfig(args, process.env);
+  const logger = consoleLogger((option(args, 'log-level') ?? process.env.SAMSA_LOG_LEVEL ?? 'info') as LogLevel);
+  for (const w of config.warnings) logger.warn(`config ${w.property}: ${w.message}`);
+  const t0 = performance.now();
+  const broker = await Broker.start({ config, logger });
+  const ms = (performance.now() - t0).toFixed(0);
+  process.stdout.write(
+    `samsa broker ${broker.brokerId} listening on ${broker.boundPorts.map((p, i) => `${config.listeners[i]!.replace(/:\d+$/, '')}:${p}`).join(', ')} ` +
+      `(advertised ${broker.advertised.host}:${broker.advertised.port}, data ${resolve(config.logDir)}, workers ${config.workers}, started in ${ms} ms)\n`,
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    broker.stop().then(
+      () => {
+        process.stdout.write('samsa broker stopped\n');
+        process.exit(0);
+      },
+      (err) => {
+        logger.error(`shutdown failed: ${(err as Error).stack ?? err}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
