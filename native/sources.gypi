@@ -17,6 +17,7 @@
       'native/src/offset_index.cc',
       'native/src/time_index.cc',
       'native/src/log_segment.cc',
+      'native/src/segment_flusher.cc',
       'native/src/partition_log.cc',
       'native/src/log_recovery.cc',
       'native/src/log_registry.cc',

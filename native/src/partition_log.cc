@@ -71,11 +71,16 @@ void PartitionLog::roll(int64_t baseOffset, int64_t nowMs) {
     previous->seal();
     segments_.push_back(next);
   }
-  // Kafka flushes a rolled segment so the recovery point can move past it and
-  // a restart scans only the active segment.
-  previous->flush();
   syncDirectory(dir_);
-  recoveryPoint_.store(std::max(recoveryPoint(), baseOffset), std::memory_order_release);
+  // Kafka flushes a rolled segment (off the append path) so the recovery
+  // point can move past it and a restart scans only the active segment.
+  flusher_.enqueue(previous, baseOffset);
+}
+
+void PartitionLog::advanceRecoveryPoint(int64_t upTo) {
+  int64_t current = recoveryPoint_.load(std::memory_order_acquire);
+  while (current < upTo && !recoveryPoint_.compare_exchange_weak(current, upTo, std::memory_order_acq_rel)) {
+  }
 }
 
 AppendResult PartitionLog::append(uint8_t* data, size_t length, const AppendOptions& options) {
@@ -284,8 +289,9 @@ void PartitionLog::flush() {
   std::lock_guard<std::mutex> writer(writerMutex_);
   ensureOpen();
   const int64_t end = logEndOffset();
+  flusher_.drain();
   segments_.back()->flush();
-  recoveryPoint_.store(end, std::memory_order_release);
+  advanceRecoveryPoint(end);
 }
 
 void PartitionLog::deleteSegments(size_t count) {
@@ -300,6 +306,7 @@ int64_t PartitionLog::truncateTo(int64_t offset) {
   ensureOpen();
   if (offset < 0) throw StorageFailure(ErrorCode::InvalidOffset, "cannot truncate to a negative offset");
   if (offset >= logEndOffset()) return logEndOffset();
+  flusher_.drain();
   std::unique_lock<std::shared_mutex> lock(segmentsMutex_);
   if (offset <= segments_.front()->baseOffset() || offset < logStartOffset()) {
     // Nothing below the target survives: start afresh at it (Kafka's
@@ -356,6 +363,7 @@ uint32_t PartitionLog::advanceLogStart(int64_t offset) {
   size_t count = 0;
   while (count + 1 < segments_.size() && segments_[count + 1]->baseOffset() <= start) count++;
   if (count == 0) return 0;
+  flusher_.drain();
   std::unique_lock<std::shared_mutex> lock(segmentsMutex_);
   deleteSegments(count);
   return static_cast<uint32_t>(count);
@@ -364,6 +372,12 @@ uint32_t PartitionLog::advanceLogStart(int64_t offset) {
 void PartitionLog::close() {
   std::lock_guard<std::mutex> writer(writerMutex_);
   if (closed_.load(std::memory_order_acquire)) return;
+  std::unique_ptr<StorageFailure> flushFailure;
+  try {
+    flusher_.drain();
+  } catch (const StorageFailure& f) {
+    flushFailure = std::make_unique<StorageFailure>(f);
+  }
   std::unique_lock<std::shared_mutex> lock(segmentsMutex_);
   closed_.store(true, std::memory_order_release);
   LogRegistry::forget(dir_, this);
@@ -375,6 +389,7 @@ void PartitionLog::close() {
   }
   for (auto& s : segments_) s->close();
   segments_.clear();
+  if (flushFailure) throw *flushFailure;
 }
 
 void PartitionLog::injectWriteFault(int err, int64_t bytesBeforeFailure) {

@@ -21,6 +21,7 @@
 #include "log_segment.h"
 #include "mapping.h"
 #include "record_batch.h"
+#include "segment_flusher.h"
 
 namespace samsa {
 
@@ -113,7 +114,9 @@ class PartitionLog {
   void injectWriteFault(int err, int64_t bytesBeforeFailure);
 
  private:
-  PartitionLog(std::string dir, const LogConfig& config) : dir_(std::move(dir)), config_(config) {}
+  PartitionLog(std::string dir, const LogConfig& config)
+      : dir_(std::move(dir)), config_(config), flusher_([this](int64_t upTo) { advanceRecoveryPoint(upTo); }) {}
+  void advanceRecoveryPoint(int64_t upTo);
   void recover(int64_t recoveryPoint, int64_t logStartOffset, int64_t nowMs);
   // Walks the segment from byte 0, rebuilding its indexes and statistics;
   // with `validate`, cuts it at the first bad batch. Returns bytes cut.
@@ -135,6 +138,8 @@ class PartitionLog {
   std::atomic<int64_t> recoveryPoint_{0};
   std::atomic<bool> closed_{false};
   WriteFault writeFault_;
+  // Declared last: destroyed (its thread joined) before the segments it syncs.
+  SegmentFlusher flusher_;
   RecoveryReport recovery_{};
 };
 

@@ -69,10 +69,9 @@ function encodeRecord(r: TestRecord, offsetDelta: number): Uint8Array {
     body.raw(k);
     body.nullableBytes(bytes(h.value));
   }
-  const out = new Writer();
-  out.varint(body.parts.length);
-  out.parts.push(...body.parts);
-  return Uint8Array.from(out.parts);
+  const length = new Writer();
+  length.varint(body.parts.length);
+  return Buffer.concat([Uint8Array.from(length.parts), Uint8Array.from(body.parts)]);
 }
 
 export function encodeBatch(b: TestBatch): Buffer {
