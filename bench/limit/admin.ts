@@ -57,6 +57,9 @@ export function answerAdmin(frame: Buffer, bodyStart: number, apiKey: number, ve
       const req = decodeRequestBody(ApiKey.Metadata, version, r);
       const names = req.topics === null ? [...st.topics.keys()] : req.topics.map((t) => t.name ?? '');
       const topics = names.map((name) => {
+        if (!st.topics.has(name) && !req.allowAutoTopicCreation) {
+          return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name: name as never, partitions: [] };
+        }
         const n = st.topics.get(name) ?? st.defaultPartitions;
         st.topics.set(name, n);
         const partitions = Array.from({ length: n }, (_, i) => ({ partitionIndex: i, leaderId: BROKER_ID, leaderEpoch: 0, replicaNodes: [BROKER_ID], isrNodes: [BROKER_ID] }));
