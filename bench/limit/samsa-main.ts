@@ -1,0 +1,39 @@
+// Runs the embedded samsa broker in its own process for the compare harness, on
+// an ephemeral port and a fresh temporary data directory (removed on exit).
+// Prints {"bootstrap": "..."} once listening; stops like main.ts does.
+//   node dist/bench/limit/samsa-main.js [--workers N] [--partitions P] [--exit-with-stdin] [--max-ms MS]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseFlags } from '../../cli/perf/args.js';
+import { startBroker } from '../../index.js';
+
+const flags = parseFlags(process.argv.slice(2), {
+  workers: { type: 'int', default: 0, min: 0, help: 'worker threads for partition actors' },
+  partitions: { type: 'int', default: 1, min: 1, help: 'num.partitions' },
+  'exit-with-stdin': { type: 'bool', default: false, help: 'exit when stdin closes' },
+  'max-ms': { type: 'int', default: 3_600_000, min: 1, help: 'exit after this long' },
+});
+
+const dataDir = mkdtempSync(join(tmpdir(), 'samsa-bench-'));
+const broker = await startBroker({ dataDir, port: 0, workers: flags.workers, 'num.partitions': flags.partitions, logger: 'silent' });
+process.stdout.write(JSON.stringify({ bootstrap: broker.bootstrap }) + '\n');
+
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  const done = (): never => {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  broker.stop().then(done, done);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+if (flags.exitWithStdin) {
+  process.stdin.on('end', stop);
+  process.stdin.on('close', stop);
+  process.stdin.resume();
+}
+setTimeout(stop, flags.maxMs).unref();
