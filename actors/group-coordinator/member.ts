@@ -17,8 +17,8 @@ export class Member {
   isNew = false;
   /** the member is dropped when this passes without a heartbeat (and it is not parked in a rebalance) */
   sessionDeadlineMs = 0;
-  /** a session timer for this member is queued (one at a time; it re-arms itself while the deadline moves) */
-  sessionTimerArmed = false;
+  /** when this member's live session timer fires (null: none queued); it re-arms itself while heartbeats move the deadline */
+  sessionTimerAtMs: number | null = null;
   /** the join being answered supports JoinGroup v9's skipAssignment */
   supportsSkipAssignment = false;
 

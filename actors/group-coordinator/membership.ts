@@ -133,7 +133,7 @@ function joinStaticMember(shard: GroupShard, g: Group, id: number, req: JoinInpu
   m.joinWaiter = null;
   m.syncWaiter = null;
   g.rekey(m, newMemberId);
-  m.sessionTimerArmed = false;
+  m.sessionTimerAtMs = null;
   updateMember(m, req);
   shard.touchSession(g, m);
   switch (g.state) {
@@ -221,6 +221,8 @@ export function prepareRebalance(shard: GroupShard, g: Group): void {
     shard.timers.arm(shard.now + timeout, { type: 'join', groupId: g.groupId, epoch });
   }
   g.transitionTo('PreparingRebalance', shard.now);
+  // as Kafka's purgatory does on watch: nobody left to wait for (e.g. the last member left) completes it now
+  tryCompleteJoin(shard, g);
 }
 
 /** Parked syncs learn the rebalance restarted; assignments of the abandoned generation are dropped. */
@@ -421,16 +423,12 @@ function removeMemberAndUpdateGroup(shard: GroupShard, g: Group, m: Member): voi
   }
 }
 
-export function onSessionTimer(shard: GroupShard, g: Group, memberId: string): void {
+export function onSessionTimer(shard: GroupShard, g: Group, memberId: string, atMs: number): void {
   const m = g.members.get(memberId);
-  if (m === undefined) return;
-  m.sessionTimerArmed = false;
-  if (shard.now < m.sessionDeadlineMs) {
-    // heartbeats moved the deadline since this timer was armed
-    m.sessionTimerArmed = true;
-    shard.timers.arm(m.sessionDeadlineMs, { type: 'session', groupId: g.groupId, memberId });
-    return;
-  }
+  if (m === undefined || m.sessionTimerAtMs !== atMs) return;
+  m.sessionTimerAtMs = null;
+  // heartbeats moved the deadline since this timer was armed
+  if (shard.now < m.sessionDeadlineMs) return shard.armSession(g, m, m.sessionDeadlineMs);
   // a member parked in a rebalance is alive by definition (the rebalance timeout bounds it), unless it is new
   if (!m.isNew && (m.isAwaitingJoin || m.isAwaitingSync)) return shard.touchSession(g, m);
   removeMemberAndUpdateGroup(shard, g, m);

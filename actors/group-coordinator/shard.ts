@@ -196,10 +196,13 @@ export class GroupShard {
   /** A heartbeat (or any sign of life): the session deadline moves; one timer per member follows it. */
   touchSession(g: Group, m: Member, timeoutMs = m.sessionTimeoutMs): void {
     m.sessionDeadlineMs = this.#now + timeoutMs;
-    if (!m.sessionTimerArmed) {
-      m.sessionTimerArmed = true;
-      this.timers.arm(m.sessionDeadlineMs, { type: 'session', groupId: g.groupId, memberId: m.memberId });
-    }
+    // a later deadline is picked up when the queued timer fires; an earlier one needs its own timer
+    if (m.sessionTimerAtMs === null || m.sessionDeadlineMs < m.sessionTimerAtMs) this.armSession(g, m, m.sessionDeadlineMs);
+  }
+
+  armSession(g: Group, m: Member, atMs: number): void {
+    m.sessionTimerAtMs = atMs;
+    this.timers.arm(atMs, { type: 'session', groupId: g.groupId, memberId: m.memberId, atMs });
   }
 
   armOffsetsExpiry(): void {
@@ -251,7 +254,7 @@ export class GroupShard {
     if (g === undefined) return;
     switch (t.type) {
       case 'session':
-        return onSessionTimer(this, g, t.memberId);
+        return onSessionTimer(this, g, t.memberId, t.atMs);
       case 'pending':
         return onPendingMemberTimer(this, g, t.memberId);
       case 'join':

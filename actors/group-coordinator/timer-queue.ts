@@ -6,7 +6,7 @@
  */
 
 export type TimerTarget =
-  | { readonly type: 'session'; readonly groupId: string; readonly memberId: string }
+  | { readonly type: 'session'; readonly groupId: string; readonly memberId: string; readonly atMs: number }
   | { readonly type: 'pending'; readonly groupId: string; readonly memberId: string }
   | { readonly type: 'join'; readonly groupId: string; readonly epoch: number }
   | { readonly type: 'sync'; readonly groupId: string; readonly epoch: number }
