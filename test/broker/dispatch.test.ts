@@ -1,0 +1,43 @@
+import test from 'ava';
+import { decodeResponseFrame, encodeRequestFrame, ErrorCode, Writer, KafkaError } from '../../protocol/index.js';
+import type { BrokerCore } from '../../actors/broker/broker-core.js';
+import { Dispatcher } from '../../actors/broker/dispatch.js';
+import { defineHandler, type ApiHandler, type ApiKey } from '../../actors/broker/handler.js';
+import { CloseConnection, type Connection } from '../../actors/broker/net/connection.js';
+import { WriterPool } from '../../actors/broker/writer-pool.js';
+
+const logged: string[] = [];
+const broker = { log: { error: (m: string) => logged.push(m), warn() {}, info() {}, debug() {} }, surface: [] } as unknown as BrokerCore;
+const conn = { id: 1 } as Connection;
+
+function frame(apiKey: 3, version: number): Buffer {
+  return Buffer.concat(encodeRequestFrame(new Writer(), { apiKey, apiVersion: version, correlationId: 42, clientId: 't' }, { topics: [{ name: 'x' as never }] })).subarray(4);
+}
+
+function dispatcherWith(handle: ApiHandler<3>['handle']) {
+  const h = defineHandler({ apiKey: 3, advertised: { min: 0, max: 12 }, accepts: { min: 0, max: 12 }, handle, errorResponse: (req, errorCode) => ({ topics: (req.topics ?? []).map((t) => ({ name: t.name, errorCode })) }) });
+  return new Dispatcher(broker, new Map([[3, h as unknown as ApiHandler<ApiKey>]]), new WriterPool());
+}
+
+async function answer(d: Dispatcher, f: Buffer) {
+  const reply = await d.handle(f, conn);
+  return decodeResponseFrame(Buffer.concat(reply!.chunks).subarray(4), 3, 12).body;
+}
+
+test('a handler that throws is answered with UNKNOWN_SERVER_ERROR for its request', async (t) => {
+  const body = await answer(dispatcherWith(() => { throw new Error('boom'); }), frame(3, 12));
+  t.is(body.topics[0]!.errorCode, ErrorCode.UNKNOWN_SERVER_ERROR);
+  t.true(logged.some((l) => l.includes('boom')));
+});
+
+test('a handler rejecting with a KafkaError is answered with its code', async (t) => {
+  const body = await answer(dispatcherWith(async () => { throw new KafkaError(ErrorCode.NOT_CONTROLLER); }), frame(3, 12));
+  t.is(body.topics[0]!.errorCode, ErrorCode.NOT_CONTROLLER);
+});
+
+test('versions outside the handler\'s range and truncated bodies close the connection', (t) => {
+  const d = dispatcherWith(() => ({ topics: [] }));
+  t.throws(() => d.handle(frame(3, 12).subarray(0, 12), conn), { instanceOf: CloseConnection });
+  const other = new Dispatcher(broker, new Map(), new WriterPool());
+  t.throws(() => other.handle(frame(3, 12), conn), { instanceOf: CloseConnection });
+});
