@@ -20,6 +20,7 @@ const PRODUCER = {
   'batch-bytes': { type: 'int', default: 16384, min: 64, help: 'batch size in bytes, as batch.size' },
   'request-partitions': { type: 'int', default: 1, min: 1, help: 'partitions (one batch each) per produce request' },
   compression: { type: 'string', default: 'none', choices: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], help: 'batch compression (compressed once per distinct batch)' },
+  'warmup-records': { type: 'int', default: 0, min: 0, help: 'records sent first and left out of the figures (JIT warm-up)' },
   'max-in-flight': { type: 'int', default: 5, min: 1, help: 'produce requests in flight per run' },
 } as const satisfies FlagSpecs;
 

@@ -39,24 +39,23 @@ export async function runPerfProduce(argv: readonly string[], io: PerfIo = defau
     await cluster.ensureTopic(f.topic, f.partitions);
     const acks = parseAcks(f.acks);
     const producer = await LeanProducer.create(cluster, f.topic, { acks });
+    const workload = {
+      numRecords: f.numRecords,
+      recordSize: f.recordSize,
+      throughput: f.throughput,
+      batchRecords,
+      requestPartitions: f.requestPartitions,
+      compression: COMPRESSION_IDS[f.compression]!,
+      maxInFlight: f.maxInFlight,
+      timeoutMs: f.timeoutMs,
+    };
+    if (f.warmupRecords > 0) {
+      await runProduceWorkload(producer, { ...workload, numRecords: f.warmupRecords, throughput: -1 }, new LatencyRecorder(), { ackedRecords: 0, ackedBytes: 0 });
+    }
     const latency = new LatencyRecorder();
     const counters = { ackedRecords: 0, ackedBytes: 0 };
     const stopProgress = startProgress(f.progressMs, f.json ? io.stderr : io.stdout, latency, () => ({ records: counters.ackedRecords, bytes: counters.ackedBytes }));
-    const out = await runProduceWorkload(
-      producer,
-      {
-        numRecords: f.numRecords,
-        recordSize: f.recordSize,
-        throughput: f.throughput,
-        batchRecords,
-        requestPartitions: f.requestPartitions,
-        compression: COMPRESSION_IDS[f.compression]!,
-        maxInFlight: f.maxInFlight,
-        timeoutMs: f.timeoutMs,
-      },
-      latency,
-      counters,
-    ).finally(stopProgress);
+    const out = await runProduceWorkload(producer, workload, latency, counters).finally(stopProgress);
     const summary = summarize('produce', out.records, out.bytes, out.elapsedMs, out.requests, out.errors, latency, {
       topic: f.topic,
       partitions: producer.partitionCount,
@@ -68,6 +67,7 @@ export async function runPerfProduce(argv: readonly string[], io: PerfIo = defau
       maxInFlight: f.maxInFlight,
       throughput: f.throughput,
       timedOut: out.timedOut,
+      warmupRecords: f.warmupRecords,
       firstError: out.firstError,
     });
     io.stdout.write((f.json ? JSON.stringify(summary) : formatSummary(summary)) + '\n');
