@@ -1,0 +1,45 @@
+/**
+ * The group coordinator actor's protocol. A request is answered through its
+ * ask when the shard answers at once; a request the shard parks (a JoinGroup
+ * waiting for the rebalance, a SyncGroup waiting for the leader) is answered
+ * `parked`, and its answer is told later to the asker's reply inbox under the
+ * request's token. The mailbox never waits on a parked request.
+ */
+import type { GroupOp, GroupReply } from './messages.js';
+import type { GroupSettings } from './settings.js';
+
+export const GROUP_COORDINATOR_KIND = 'group-coordinator';
+export const GROUP_REPLY_INBOX_KIND = 'group-reply-inbox';
+export const OFFSETS_TOPIC = '__consumer_offsets';
+
+export interface ReplyAddress {
+  readonly kind: string;
+  readonly key: string;
+}
+
+export type CoordinatorMessage =
+  /** reads the partition and builds the shard; answered once it is loaded (idempotent) */
+  | { readonly t: 'load'; readonly settings: GroupSettings }
+  /** drops the shard; parked requests are answered NOT_COORDINATOR */
+  | { readonly t: 'unload' }
+  | { readonly t: 'request'; readonly op: GroupOp; readonly replyTo: ReplyAddress; readonly token: number }
+  /** timers due (scheduled by the actor itself) */
+  | { readonly t: 'tick' };
+
+export type CoordinatorAnswer =
+  | { readonly t: 'reply'; readonly reply: GroupReply }
+  | { readonly t: 'parked' }
+  /** the whole request failed with this Kafka error code (not loaded, append failed) */
+  | { readonly t: 'error'; readonly errorCode: number; readonly message: string };
+
+export interface LoadAnswer {
+  readonly t: 'loaded';
+  readonly groups: number;
+  readonly records: number;
+}
+
+/** What a coordinator tells a reply inbox when a parked request is answered. */
+export interface ParkedDelivery {
+  readonly token: number;
+  readonly answer: CoordinatorAnswer;
+}

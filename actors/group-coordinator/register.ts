@@ -1,0 +1,52 @@
+/**
+ * Registers the group coordinator kinds on an actor system and returns the
+ * client the API handlers use. The coordinators are pool actors whose log is
+ * their `__consumer_offsets` PartitionActor; giving `coordinator` options
+ * instead runs them inline over the log they provide (tests, benchmarks).
+ */
+import type { ActorSystem, Clock } from '../runtime/index.js';
+import { GROUP_COORDINATOR_KIND, GROUP_REPLY_INBOX_KIND } from './actor-messages.js';
+import { GroupCoordinatorClient } from './coordinator-client.js';
+import { groupCoordinatorFactory, type CoordinatorOptions } from './group-coordinator-actor.js';
+import { ParkedReplies, ReplyInbox } from './reply-inbox.js';
+import { groupSettings, type GroupSettings } from './settings.js';
+
+/** Coordinator mailbox: one member's requests are few, but a partition serves many groups. */
+const COORDINATOR_MAILBOX = 4096;
+/** Parked answers arriving at once (a rebalance of a big group answers every member). */
+const INBOX_MAILBOX = 65_536;
+
+export interface GroupCoordinatorRegistration {
+  readonly settings?: Partial<GroupSettings>;
+  /** runs before a partition's coordinator is first loaded, e.g. creating `__consumer_offsets` */
+  readonly prepare?: () => Promise<void>;
+  /** inline coordinators over these logs instead of pool actors over PartitionActors */
+  readonly coordinator?: CoordinatorOptions;
+  /** for the inbox's deadlines; the system's clock by default */
+  readonly clock?: Clock;
+  readonly askTimeoutMs?: number;
+}
+
+export function registerGroupCoordinator(system: ActorSystem, reg: GroupCoordinatorRegistration = {}): GroupCoordinatorClient {
+  const settings = groupSettings(reg.settings);
+  const replies = new ParkedReplies(reg.clock ?? system.clock);
+  system.register(GROUP_REPLY_INBOX_KIND, { factory: () => new ReplyInbox(replies), placement: 'inline', mailboxCapacity: INBOX_MAILBOX });
+  if (reg.coordinator !== undefined) {
+    system.register(GROUP_COORDINATOR_KIND, { factory: groupCoordinatorFactory(reg.coordinator), placement: 'inline', mailboxCapacity: COORDINATOR_MAILBOX });
+  } else {
+    system.register(GROUP_COORDINATOR_KIND, {
+      module: new URL('./group-coordinator-actor.js', import.meta.url),
+      exportName: 'GroupCoordinatorActor',
+      placement: 'pool',
+      mailboxCapacity: COORDINATOR_MAILBOX,
+    });
+  }
+  return new GroupCoordinatorClient({
+    actors: system,
+    settings,
+    replies,
+    inbox: { kind: GROUP_REPLY_INBOX_KIND, key: 'main' },
+    ...(reg.prepare === undefined ? {} : { prepare: reg.prepare }),
+    ...(reg.askTimeoutMs === undefined ? {} : { askTimeoutMs: reg.askTimeoutMs }),
+  });
+}
