@@ -74,6 +74,16 @@ export class GroupCoordinatorClient {
     return { ok: false, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, message: 'unexpected coordinator answer' };
   }
 
+  /** Loads a partition's coordinator (creating the offsets topic first if needed); false if that failed. */
+  async load(partition: number): Promise<boolean> {
+    try {
+      await this.#ensureLoaded(partition);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Forgets what was loaded, so the next request loads again (after the coordinators were restarted). */
   reset(): void {
     this.#loaded.clear();
