@@ -10,6 +10,8 @@ const maybe = kcatMissing ? test.skip : test;
 if (kcatMissing) console.warn('kcat not found: skipping the kcat suite (apt-get install kcat)');
 
 const TOTAL = 100_000;
+/** The suite runs many brokers in one process; give librdkafka room when the event loop is busy. */
+const PATIENT = ['-X', 'api.version.request.timeout.ms=30000', '-X', 'socket.timeout.ms=60000', '-X', 'metadata.request.timeout.ms=30000'];
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
 function lines(from: number, to: number): string {
@@ -25,7 +27,7 @@ maybe('metadata: kcat -L sees the broker, topics and partitions', async (t) => {
   const broker = await withBroker({ 'num.partitions': 3 });
   t.teardown(() => broker.stop());
   await run('kcat', ['-P', '-b', broker.bootstrap, '-t', 'listed'], { input: 'x\n' });
-  const r = await run('kcat', ['-L', '-b', broker.bootstrap, '-J']);
+  const r = await run('kcat', ['-L', '-b', broker.bootstrap, '-J', ...PATIENT]);
   t.is(r.code, 0, r.stderr);
   const meta = JSON.parse(r.stdout) as { brokers: Array<{ id: number; name: string }>; topics: Array<{ topic: string; partitions: unknown[] }> };
   t.deepEqual(meta.brokers.map((b) => b.name), [broker.bootstrap]);
@@ -108,11 +110,11 @@ maybe('kcat: out-of-range offset and unknown topic give librdkafka\'s errors; th
   t.teardown(() => client.close());
   await client.createTopic('present', 1);
   await client.produce('present', 0, [{ value: Buffer.from('one') }]);
-  const oor = await run('kcat', ['-C', '-b', broker.bootstrap, '-t', 'present', '-p', '0', '-o', '5', '-e', '-X', 'auto.offset.reset=error'], { timeoutMs: 20_000 });
+  const oor = await run('kcat', ['-C', '-b', broker.bootstrap, '-t', 'present', '-p', '0', '-o', '5', '-e', '-X', 'auto.offset.reset=error', ...PATIENT], { timeoutMs: 20_000 });
   t.regex(oor.stderr, /out of range/i);
-  const unknown = await run('kcat', ['-P', '-b', broker.bootstrap, '-t', 'absent', '-p', '0', '-X', 'message.timeout.ms=2000'], { input: 'x\n', timeoutMs: 20_000 });
+  const unknown = await run('kcat', ['-P', '-b', broker.bootstrap, '-t', 'absent', '-p', '0', '-X', 'message.timeout.ms=2000', ...PATIENT], { input: 'x\n', timeoutMs: 20_000 });
   // librdkafka waits for an unknown topic to appear until message.timeout.ms.
   t.regex(unknown.stderr, /Unknown topic|Message timed out/i);
-  const ok = await run('kcat', ['-C', '-b', broker.bootstrap, '-t', 'present', '-p', '0', '-o', 'beginning', '-e', '-q']);
+  const ok = await run('kcat', ['-C', '-b', broker.bootstrap, '-t', 'present', '-p', '0', '-o', 'beginning', '-e', '-q', ...PATIENT]);
   t.is(ok.stdout, 'one\n');
 });
