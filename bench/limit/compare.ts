@@ -91,6 +91,8 @@ interface Result {
   p50Ms: number;
   /** median records/s over the reference target's */
   ratio?: number;
+  /** a row that only carries a ratio between two other rows */
+  derived?: boolean;
   ratioTo?: string;
 }
 
@@ -117,6 +119,10 @@ function table(rs: Result[]): string {
   const lines = ['| workload | target | records/s (median) | MB/s | p50 ms | p99 ms | ratio |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |'];
   for (const r of rs) {
     const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(3)} of ${r.ratioTo}`;
+    if (r.derived) {
+      lines.push(`| ${r.workload} | ${r.target} | | | | | ${ratio} |`);
+      continue;
+    }
     lines.push(`| ${r.workload} | ${r.target} | ${r.recordsPerSec.toFixed(0)} | ${r.mbPerSec.toFixed(1)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${ratio} |`);
   }
   return lines.join('\n');
@@ -153,7 +159,7 @@ async function main(): Promise<void> {
       for (const r of rs) {
         if (r.target !== 'samsa workers=2') continue;
         const w0 = rs.find((x) => x.workload === r.workload && x.target === 'samsa workers=0')!;
-        rs.push({ ...r, target: 'workers=2 / workers=0', ratio: r.recordsPerSec / w0.recordsPerSec, ratioTo: 'samsa workers=0' });
+        rs.push({ ...r, target: 'workers=2 / workers=0', ratio: r.recordsPerSec / w0.recordsPerSec, ratioTo: 'samsa workers=0', derived: true });
       }
     }
     if (flags.json) process.stdout.write(JSON.stringify({ rounds: flags.rounds, quick: flags.quick, results: rs }, null, 2) + '\n');
