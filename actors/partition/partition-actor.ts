@@ -65,7 +65,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   start(ctx: ActorContext<PartitionMessage>): void {
     this.inline = ctx.workerIndex === -1;
     const params = opened.get(this.address.key);
-    if (params !== undefined) this.open(params, ctx.clock.now());
+    if (params !== undefined) this.open(params, Date.now());
   }
 
   stop(): void {
@@ -73,8 +73,9 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     this.log = null;
   }
 
-  handle(msg: PartitionMessage, ctx: ActorContext<PartitionMessage>): unknown {
-    const now = ctx.clock.now();
+  handle(msg: PartitionMessage): unknown {
+    // Wall-clock time: retention and producer expiry compare it with record timestamps.
+    const now = Date.now();
     switch (msg.t) {
       case 'open':
         if (this.log !== null && this.params?.topicId === msg.topicId) return this.reconfigure(msg.policy, now);
