@@ -2,7 +2,7 @@
 // process and every load generator in another; targets take turns within each
 // round (A B, then B A, ...) so drift on a shared machine hits both alike.
 // Reports per workload the median records/s, MB/s and p99 of each target and the
-// ratio samsa/limit.
+// ratio samsa/limit (median of the per-round ratios).
 //
 //   node dist/bench/limit/compare.js [--rounds 5] [--quick] [--bootstrap host:port] [--workers-variant] [--json]
 //
@@ -105,10 +105,13 @@ function results(rows: Row[], reference: string): Result[] {
     p50Ms: median(r.runs.map((s) => s.latencyMs.p50)),
     p99Ms: median(r.runs.map((s) => s.latencyMs.p99)),
   }));
+  // The ratio is the median of per-round ratios: both runs of a round met the
+  // same machine conditions, so each round's ratio is free of the drift between rounds.
   for (const r of out) {
-    const ref = out.find((x) => x.workload === r.workload && x.target === reference);
+    const mine = rows.find((x) => x.workload === r.workload && x.target === r.target)!;
+    const ref = rows.find((x) => x.workload === r.workload && x.target === reference);
     if (ref && r.target !== reference) {
-      r.ratio = r.recordsPerSec / ref.recordsPerSec;
+      r.ratio = median(mine.runs.map((s, i) => s.recordsPerSec / ref.runs[i]!.recordsPerSec));
       r.ratioTo = reference;
     }
   }
@@ -159,7 +162,10 @@ async function main(): Promise<void> {
       for (const r of rs) {
         if (r.target !== 'samsa workers=2') continue;
         const w0 = rs.find((x) => x.workload === r.workload && x.target === 'samsa workers=0')!;
-        rs.push({ ...r, target: 'workers=2 / workers=0', ratio: r.recordsPerSec / w0.recordsPerSec, ratioTo: 'samsa workers=0', derived: true });
+        const w2Runs = rows.find((x) => x.workload === r.workload && x.target === r.target)!.runs;
+        const w0Runs = rows.find((x) => x.workload === r.workload && x.target === w0.target)!.runs;
+        const ratio = median(w2Runs.map((s, i) => s.recordsPerSec / w0Runs[i]!.recordsPerSec));
+        rs.push({ ...r, target: 'workers=2 / workers=0', ratio, ratioTo: 'samsa workers=0', derived: true });
       }
     }
     if (flags.json) process.stdout.write(JSON.stringify({ rounds: flags.rounds, quick: flags.quick, results: rs }, null, 2) + '\n');
