@@ -2,6 +2,7 @@
 /** The `samsa` command. */
 import { parseArgs, UsageError } from './args.js';
 import { consumeCommand } from './consume.js';
+import { runPerf, UsageError as PerfUsageError } from './perf/index.js';
 import { produceCommand } from './produce.js';
 import { startCommand } from './start.js';
 import { topicsCommand } from './topics.js';
@@ -17,6 +18,9 @@ const USAGE = `usage: samsa <command> [options]
              --compression none|gzip|snappy|lz4|zstd, --acks)
   consume    --topic t (--from-beginning, --offset, --partition, --max-messages,
              --timeout-ms, --print-key)
+  perf       produce|consume|e2e: load generator with a throughput and latency summary
+             (--num-records, --record-size, --throughput, --acks, --partitions,
+             --compression, --json; samsa perf produce --help)
 
   Client commands take --bootstrap-server host:port (default 127.0.0.1:9092).
   See docs/cli.md.`;
@@ -36,6 +40,10 @@ async function main(argv: string[]): Promise<void> {
       return produceCommand(args, process.stdin, out);
     case 'consume':
       return consumeCommand(args, out);
+    case 'perf':
+      // perf parses its own flags (it is also run from bench/ harnesses).
+      await runPerf(rest);
+      return;
     case undefined:
     case 'help':
     case '--help':
@@ -48,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err instanceof PerfUsageError) {
     process.stderr.write(`samsa: ${err.message}\n${USAGE}\n`);
     process.exit(2);
   }
