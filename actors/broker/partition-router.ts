@@ -38,11 +38,16 @@ export class PartitionRouter implements PartitionHost {
     return ref;
   }
 
+  /** True when partition actors run on pool workers (their messages cross threads). */
+  get pooled(): boolean {
+    return this.system.workers > 0;
+  }
+
   /** One message per partition; outcomes in order. Never rejects. */
-  askMany<R>(items: ReadonlyArray<{ topic: string; partition: number; msg: PartitionMessage }>, timeoutMs = this.askTimeoutMs): Promise<AskOutcome<R>[]> {
+  askMany<R>(items: ReadonlyArray<{ topic: string; partition: number; msg: PartitionMessage; transfer?: ArrayBuffer[] }>, timeoutMs = this.askTimeoutMs): Promise<AskOutcome<R>[]> {
     if (items.length === 0) return Promise.resolve([]);
     return this.system.askMany<R>(
-      items.map((i) => ({ ref: this.ref(i.topic, i.partition), msg: i.msg })),
+      items.map((i) => (i.transfer ? { ref: this.ref(i.topic, i.partition), msg: i.msg, transfer: i.transfer } : { ref: this.ref(i.topic, i.partition), msg: i.msg })),
       { timeoutMs },
     );
   }

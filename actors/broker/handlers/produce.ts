@@ -22,7 +22,8 @@ export const produce = defineHandler({
     const badAcks = req.acks !== 0 && req.acks !== 1 && req.acks !== -1;
     type Slot = { topic: string; index: number; errorCode: number; message: string | null; item: number };
     const slots: Slot[] = [];
-    const items: Array<{ topic: string; partition: number; msg: AppendRequest }> = [];
+    const items: Array<{ topic: string; partition: number; msg: AppendRequest; transfer?: ArrayBuffer[] }> = [];
+    const pooled = broker.partitions.pooled;
     for (const t of req.topicData) {
       const topic = broker.controller.topic(t.name);
       for (const p of t.partitionData) {
@@ -33,7 +34,15 @@ export const produce = defineHandler({
         else if (p.records === null || p.records.length === 0) slot.errorCode = code('CORRUPT_MESSAGE');
         else {
           slot.item = items.length;
-          items.push({ topic: t.name, partition: p.index, msg: { t: 'append', records: p.records, transactional: req.transactionalId !== null } });
+          const transactional = req.transactionalId !== null;
+          if (pooled) {
+            // A view would drag its whole socket buffer through the structured clone: copy exactly the records once, and move that.
+            const records = new Uint8Array(p.records.length);
+            records.set(p.records);
+            items.push({ topic: t.name, partition: p.index, msg: { t: 'append', records, transactional }, transfer: [records.buffer] });
+          } else {
+            items.push({ topic: t.name, partition: p.index, msg: { t: 'append', records: p.records, transactional } });
+          }
         }
       }
     }
