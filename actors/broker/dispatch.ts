@@ -75,6 +75,7 @@ export class Dispatcher {
 
   private failure(handler: ApiHandler<ApiKey>, header: RequestHeader, body: unknown, err: unknown): HandlerResult<ApiKey> {
     // acks=0: the client reads no response; Kafka closes the connection on an error instead.
+    if (err instanceof CloseConnection) throw err;
     if (header.apiKey === PRODUCE && (body as RequestDataByKey[0]).acks === 0) throw new CloseConnection(`produce with acks=0 failed: ${(err as Error)?.message}`);
     const code = KafkaError.codeOf(err);
     if (!(err instanceof KafkaError)) this.broker.log.error(`${apiCodecs(header.apiKey, header.apiVersion).name} v${header.apiVersion} failed: ${(err as Error)?.stack ?? String(err)}`);

@@ -115,3 +115,14 @@ test('produce with acks=0 gets no response; the next request is answered in orde
   t.is(r.correlationId, 3);
   t.is(r.body.topics[0]!.partitions[0]!.offset, 1n);
 });
+
+test('a failed produce with acks=0 closes the connection, as Kafka tells such producers', async (t) => {
+  const broker = await withBroker({ 'auto.create.topics.enable': false });
+  t.teardown(() => broker.stop());
+  const c = await open(broker.port);
+  const { encodeRecordBatchSync } = await import('../../protocol/records/index.js');
+  const batch = encodeRecordBatchSync({ records: [{ value: Buffer.from('lost') }] });
+  for (const chunk of encodeRequestFrame(new Writer(), { apiKey: 0, apiVersion: 9, correlationId: 2, clientId: 't' }, { acks: 0, timeoutMs: 1000, topicData: [{ name: 'missing' as never, partitionData: [{ index: 0, records: batch }] }] })) c.socket.write(chunk);
+  await c.closed;
+  t.pass();
+});

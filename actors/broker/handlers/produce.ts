@@ -3,6 +3,7 @@ import type { AppendRequest, AppendResult } from '../../partition/messages.js';
 import { partitionKey } from '../../partition/messages.js';
 import { code } from '../errors.js';
 import { defineHandler } from '../handler.js';
+import { CloseConnection } from '../net/connection.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
 
 const NO_OFFSET = -1n;
@@ -65,7 +66,12 @@ export const produce = defineHandler({
       if (list === undefined) byTopic.set(slot.topic, (list = []));
       list.push(out);
     }
-    if (req.acks === 0) return null;
+    if (req.acks === 0) {
+      // The client reads nothing back; closing is how Kafka tells an acks=0 producer that a write failed (it refreshes metadata and reconnects).
+      const failed = [...byTopic.values()].flat().find((p) => (p as { errorCode: number }).errorCode !== 0) as { errorCode: number; errorMessage: string | null } | undefined;
+      if (failed) throw new CloseConnection(`produce with acks=0 failed with error ${failed.errorCode}${failed.errorMessage ? `: ${failed.errorMessage}` : ''}`);
+      return null;
+    }
     return {
       throttleTimeMs: 0,
       responses: [...byTopic].map(([name, partitionResponses]) => ({ name: name as TopicName, partitionResponses: partitionResponses as never })),
