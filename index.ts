@@ -9,12 +9,13 @@
  * forms (numPartitions), plus `dataDir` (log.dir), `port` (a PLAINTEXT
  * listener on 127.0.0.1) and `workers`.
  */
-import { Broker } from './actors/broker/broker.js';
+import { Broker, type BrokerExtension } from './actors/broker/broker.js';
 import { BrokerConfig } from './actors/config/index.js';
 import { consoleLogger, silentLogger, type Logger } from './actors/runtime/index.js';
 
 export { BrokerConfig, ConfigError } from './actors/config/index.js';
 export type { Logger } from './actors/runtime/index.js';
+export type { BrokerExtension } from './actors/broker/broker.js';
 
 export interface StartBrokerOptions {
   /** Data directory (Kafka's log.dir). Default ./.samsa-data */
@@ -25,6 +26,8 @@ export interface StartBrokerOptions {
   workers?: number;
   /** 'silent', 'info' (default 'warn'), or a Logger. */
   logger?: Logger | 'silent' | 'info' | 'warn';
+  /** Pieces that register actors and API handlers before the broker listens. */
+  extensions?: readonly BrokerExtension[];
   /** Any broker property: Kafka names or camelCase. */
   [property: string]: unknown;
 }
@@ -39,7 +42,7 @@ export interface RunningBroker {
 }
 
 export function brokerConfigFrom(options: StartBrokerOptions): BrokerConfig {
-  const { dataDir, port, logger: _logger, ...properties } = options;
+  const { dataDir, port, logger: _logger, extensions: _extensions, ...properties } = options;
   const derived: Record<string, unknown> = {};
   if (dataDir !== undefined) derived['log.dir'] = dataDir;
   if (port !== undefined && properties.listeners === undefined) derived.listeners = `PLAINTEXT://127.0.0.1:${port}`;
@@ -50,7 +53,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const config = brokerConfigFrom(options);
   const logger = typeof options.logger === 'object' ? options.logger : options.logger === 'silent' ? silentLogger : consoleLogger(options.logger ?? 'warn');
   for (const w of config.warnings) logger.warn(`config ${w.property}: ${w.message}`);
-  const broker = await Broker.start({ config, logger });
+  const broker = await Broker.start({ config, logger, extensions: options.extensions ?? [] });
   return {
     bootstrap: `${broker.advertised.host}:${broker.advertised.port}`,
     port: broker.boundPorts[0]!,

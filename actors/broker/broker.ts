@@ -23,7 +23,8 @@ import { ActorSystem, consoleLogger, type Logger } from '../runtime/index.js';
 import type { BrokerCore, Endpoint } from './broker-core.js';
 import { Dispatcher } from './dispatch.js';
 import { FetchWatch } from './fetch/fetch-watch.js';
-import { HANDLERS, servedSurface } from './handlers/index.js';
+import type { ApiHandler, ApiKey } from './handler.js';
+import { handlerTable, servedSurface } from './handlers/index.js';
 import { NetworkServer } from './net/server.js';
 import { PartitionRouter } from './partition-router.js';
 import { WriterPool } from './writer-pool.js';
@@ -36,14 +37,25 @@ const CHECKPOINT_INTERVAL_MS = 60_000;
 const MAINTENANCE_TICK_MS = 1_000;
 const ASK_TIMEOUT_MS = 30_000;
 
+/**
+ * A piece that plugs into the broker before it listens: it may register actor
+ * kinds on the broker's actor system and returns API handlers that replace or
+ * add to the built-in ones (and so what ApiVersions advertises).
+ */
+export interface BrokerExtension {
+  attach(broker: BrokerCore, system: ActorSystem): ReadonlyArray<ApiHandler<ApiKey>> | Promise<ReadonlyArray<ApiHandler<ApiKey>>>;
+}
+
 export interface BrokerStartOptions {
   readonly config: BrokerConfig;
   readonly logger?: Logger;
+  readonly extensions?: readonly BrokerExtension[];
 }
 
 export class Broker implements BrokerCore {
   readonly fetchWatch = new FetchWatch();
-  readonly surface: readonly ApiSurfaceEntry[] = servedSurface();
+  private handlers = handlerTable();
+  surface: readonly ApiSurfaceEntry[] = servedSurface(this.handlers);
   private net: NetworkServer | null = null;
   private timers: NodeJS.Timeout[] = [];
   private lastRetentionMs: number;
@@ -95,6 +107,10 @@ export class Broker implements BrokerCore {
     }
     const broker = new Broker(dataDir, log, system, router, controller);
     try {
+      for (const ext of opts.extensions ?? []) {
+        for (const h of await ext.attach(broker, system)) broker.handlers.set(h.apiKey, h);
+      }
+      broker.surface = servedSurface(broker.handlers);
       await broker.listen();
     } catch (err) {
       await system.stop();
@@ -118,7 +134,7 @@ export class Broker implements BrokerCore {
 
   private async listen(): Promise<void> {
     const config = this.config;
-    const dispatcher = new Dispatcher(this, HANDLERS, new WriterPool());
+    const dispatcher = new Dispatcher(this, this.handlers, new WriterPool());
     this.net = new NetworkServer({
       maxFrameBytes: config.requestMaxBytes,
       maxInFlight: config.queuedMaxRequests,

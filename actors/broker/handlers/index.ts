@@ -19,7 +19,8 @@ import { metadata } from './metadata.js';
 import { offsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 import { produce } from './produce.js';
 
-const ALL = [
+/** The built-in handlers; extensions (BrokerStartOptions.extensions) may replace or add to them. */
+export const BUILTIN_HANDLERS = [
   produce,
   fetch,
   listOffsets,
@@ -47,11 +48,14 @@ const ALL = [
   describeCluster,
 ] as ReadonlyArray<ApiHandler<ApiKey>>;
 
-export const HANDLERS: ReadonlyMap<number, ApiHandler<ApiKey>> = new Map(ALL.map((h) => [h.apiKey, h]));
+/** By API key; a later handler for the same key replaces an earlier one. */
+export function handlerTable(handlers: ReadonlyArray<ApiHandler<ApiKey>> = BUILTIN_HANDLERS): Map<number, ApiHandler<ApiKey>> {
+  return new Map(handlers.map((h) => [h.apiKey, h]));
+}
 
 /** What ApiVersions advertises: exactly the handlers that serve their API. */
-export function servedSurface(): ApiSurfaceEntry[] {
+export function servedSurface(table: ReadonlyMap<number, ApiHandler<ApiKey>> = handlerTable()): ApiSurfaceEntry[] {
   const served: Record<number, { min: number; max: number }> = {};
-  for (const h of ALL) if (h.advertised !== null) served[h.apiKey] = h.advertised;
+  for (const h of table.values()) if (h.advertised !== null) served[h.apiKey] = h.advertised;
   return serveApis(served);
 }
