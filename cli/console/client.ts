@@ -3,9 +3,9 @@
  * tools and console producer/consumer against one broker (the bootstrap
  * server is assumed to lead every partition: true on a single node).
  */
-import { errorInfo, type TopicName } from '../../protocol/index.js';
+import { ApiKey, Writer, encodeRequestFrame, errorInfo, type TopicName } from '../../protocol/index.js';
 import { decodeRecordBatch, encodeRecordBatch, recordBatches, type KafkaRecord, type RecordInput } from '../../protocol/records/index.js';
-import { KafkaConnection } from './connection.js';
+import { KafkaConnection } from '../client/connection.js';
 
 export class KafkaClientError extends Error {
   override readonly name = 'KafkaClientError';
@@ -38,7 +38,14 @@ export class KafkaClient {
   static async connect(bootstrap: string, opts: { clientId?: string; timeoutMs?: number } = {}): Promise<KafkaClient> {
     const i = bootstrap.lastIndexOf(':');
     if (i < 0) throw new Error(`bootstrap server must be host:port, got ${bootstrap}`);
-    return new KafkaClient(await KafkaConnection.open(bootstrap.slice(0, i), Number(bootstrap.slice(i + 1)), opts));
+    const conn = await KafkaConnection.connect({
+      host: bootstrap.slice(0, i),
+      port: Number(bootstrap.slice(i + 1)),
+      clientId: opts.clientId ?? 'samsa-cli',
+      connectTimeoutMs: opts.timeoutMs ?? 30_000,
+      requestTimeoutMs: opts.timeoutMs ?? 30_000,
+    });
+    return new KafkaClient(conn);
   }
 
   close(): void {
@@ -83,13 +90,14 @@ export class KafkaClient {
   async produce(topic: string, partition: number, records: readonly RecordInput[], opts: { compression?: number; acks?: number } = {}): Promise<bigint> {
     const batch = await encodeRecordBatch({ records, compression: opts.compression ?? 0 });
     const acks = opts.acks ?? -1;
-    const r = await this.conn.request(
-      0,
-      9,
-      { transactionalId: null, acks, timeoutMs: 30_000, topicData: [{ name: topic as TopicName, partitionData: [{ index: partition, records: batch }] }] },
-      { expectResponse: acks !== 0 },
-    );
-    if (acks === 0) return -1n;
+    const body = { transactionalId: null, acks, timeoutMs: 30_000, topicData: [{ name: topic as TopicName, partitionData: [{ index: partition, records: batch }] }] };
+    if (acks === 0) {
+      // No response comes for acks=0: the request is only written.
+      const header = { apiKey: ApiKey.Produce, apiVersion: 9, correlationId: this.conn.takeId(), clientId: this.conn.clientId };
+      await this.conn.sendOneWay(encodeRequestFrame(new Writer(256), header, body));
+      return -1n;
+    }
+    const r = await this.conn.request(0, 9, body);
     const p = r.responses[0]!.partitionResponses[0]!;
     check(p.errorCode, p.errorMessage);
     return p.baseOffset;
