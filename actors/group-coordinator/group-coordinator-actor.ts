@@ -94,7 +94,7 @@ export class GroupCoordinatorBehaviour implements Behaviour<CoordinatorMessage, 
   }
 
   #now(ctx: ActorContext<CoordinatorMessage>): number {
-    return ctx.clock.now() + this.#wallOffsetMs;
+    return Math.floor(ctx.clock.now() + this.#wallOffsetMs);
   }
 
   async #load(settings: GroupSettings, ctx: ActorContext<CoordinatorMessage>): Promise<LoadAnswer> {

@@ -37,7 +37,8 @@ export const joinGroup = defineHandler({
       rebalanceTimeoutMs + client.settings.initialRebalanceDelayMs,
     );
     if (!out.ok) return { throttleTimeMs: 0, errorCode: out.errorCode, generationId: -1, memberId: req.memberId, leader: '', members: [] };
-    return { throttleTimeMs: 0, ...out.reply };
+    // the protocol name is nullable only from v7; before, an error carries ""
+    return { throttleTimeMs: 0, ...out.reply, protocolName: v < 7 ? (out.reply.protocolName ?? '') : out.reply.protocolName };
   },
   errorResponse: (req, errorCode) => ({ errorCode, generationId: -1, memberId: req.memberId }),
 });
