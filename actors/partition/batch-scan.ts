@@ -16,6 +16,9 @@ const PRODUCER_EPOCH_AT = 51;
 const BASE_SEQUENCE_AT = 53;
 const TRANSACTIONAL_BIT = 0x10;
 const CONTROL_BIT = 0x20;
+const COMPRESSION_MASK = 0x07;
+/** none, gzip, snappy, lz4, zstd: ids 5-7 name no codec, and no consumer could read such a batch. */
+const COMPRESSION_ID_MAX = 4;
 /** A limit on everything: batches in one partition's share of a request. */
 export const MAX_BATCHES_PER_APPEND = 10_000;
 
@@ -38,6 +41,7 @@ export function scanBatches(buf: Buffer, maxMessageBytes: number): ScanResult {
     if (magic !== 2) return bad('UNSUPPORTED_FOR_MESSAGE_FORMAT', `record batch magic ${magic}; only magic 2 is accepted`);
     if (size > maxMessageBytes) return bad('MESSAGE_TOO_LARGE', `The request included a message larger than the max message size the server will accept (${size} > ${maxMessageBytes})`);
     const attributes = buf.readInt16BE(pos + ATTRIBUTES_AT);
+    if ((attributes & COMPRESSION_MASK) > COMPRESSION_ID_MAX) return bad('CORRUPT_MESSAGE', `record batch at byte ${pos} names unknown compression id ${attributes & COMPRESSION_MASK}`);
     if (attributes & CONTROL_BIT) return bad('INVALID_RECORD', 'control batches are not accepted from clients');
     if (attributes & TRANSACTIONAL_BIT) return bad('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'transactions are not served by this broker');
     batches.push({
