@@ -9,6 +9,9 @@ import type { PerfSummary } from '../../cli/perf/report.js';
 
 const distBench = join(dirname(fileURLToPath(import.meta.url)), '..'); // dist/bench
 
+/** The V8 heap settings `samsa start` runs with (cli/main.ts), given to every process alike. */
+export const NODE_FLAGS = ['--initial-old-space-size=64'];
+
 export interface ServerProcess {
   name: string;
   bootstrap: string;
@@ -17,7 +20,7 @@ export interface ServerProcess {
 
 /** Starts `script` (relative to dist/bench) and waits for its bootstrap line. */
 export async function startServerProcess(name: string, script: string, args: readonly string[], startMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(distBench, script), ...args, '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(distBench, script), ...args, '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const bootstrap = await new Promise<string>((resolve, reject) => {
@@ -57,7 +60,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 /** Runs `perf <args> --json` in its own process and returns its summary. */
 export async function runPerfProcess(args: readonly string[], limitMs = 300_000): Promise<PerfSummary> {
-  const child = spawn(process.execPath, [join(distBench, 'perf-cli.js'), ...args, '--json', '--progress-ms', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(distBench, 'perf-cli.js'), ...args, '--json', '--progress-ms', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
