@@ -139,6 +139,7 @@ export class Broker implements BrokerCore {
       maxFrameBytes: config.requestMaxBytes,
       maxInFlight: config.queuedMaxRequests,
       maxConnections: config.maxConnections,
+      maxConnectionsPerIp: config.maxConnectionsPerIp,
       idleMs: config.connectionsMaxIdleMs,
       handle: (frame, conn) => dispatcher.handle(frame, conn),
       log: (m) => this.log.warn(m),

@@ -123,6 +123,9 @@ export class BrokerConfig {
   get maxConnections(): number {
     return this.int('max.connections');
   }
+  get maxConnectionsPerIp(): number {
+    return this.int('max.connections.per.ip');
+  }
   get queuedMaxRequests(): number {
     return this.int('queued.max.requests');
   }

@@ -43,6 +43,7 @@ const defs: ConfigDef[] = [
   { name: 'socket.receive.buffer.bytes', type: 'int', default: 102400, doc: 'Accepted; the OS default is used.', inert: true },
   { name: 'connections.max.idle.ms', type: 'long', default: 600000, doc: 'Idle connections are closed after this long.', min: 1 },
   { name: 'max.connections', type: 'int', default: INT_MAX, doc: 'Connections beyond this are closed at accept.', min: 1 },
+  { name: 'max.connections.per.ip', type: 'int', default: INT_MAX, doc: 'Connections from one IP address beyond this are closed at accept.', min: 0 },
   { name: 'queued.max.requests', type: 'int', default: 500, doc: 'Requests decoded and not yet answered, per connection; reading pauses at the limit.', min: 1 },
   { name: 'num.network.threads', type: 'int', default: 3, doc: 'Accepted; samsa has one network loop per process.', inert: true },
   { name: 'num.io.threads', type: 'int', default: 8, doc: 'Accepted; see `workers` for the partition pool.', inert: true },

@@ -1,6 +1,7 @@
 /**
  * The listening sockets and the set of live connections: `max.connections`,
- * idle reaping (`connections.max.idle.ms`) and graceful close.
+ * `max.connections.per.ip`, idle reaping (`connections.max.idle.ms`) and
+ * graceful close.
  */
 import { createServer, type Server } from 'node:net';
 import type { Listener } from '../../config/index.js';
@@ -8,6 +9,8 @@ import { Connection, type ConnectionOptions } from './connection.js';
 
 export interface ServerOptions extends ConnectionOptions {
   readonly maxConnections: number;
+  /** Default: no limit. */
+  readonly maxConnectionsPerIp?: number;
   readonly idleMs: number;
 }
 
@@ -19,6 +22,8 @@ export interface BoundListener extends Listener {
 export class NetworkServer {
   private readonly servers: Server[] = [];
   private readonly connections = new Set<Connection>();
+  /** Live connections by remote address, for max.connections.per.ip. */
+  private readonly perIp = new Map<string, number>();
   private reaper: NodeJS.Timeout | null = null;
   private accepting = true;
 
@@ -57,9 +62,22 @@ export class NetworkServer {
       socket.destroy();
       return;
     }
+    const ip = socket.remoteAddress ?? '';
+    const fromIp = this.perIp.get(ip) ?? 0;
+    if (fromIp >= (this.options.maxConnectionsPerIp ?? Infinity)) {
+      this.options.log(`refusing connection from ${ip}: max.connections.per.ip (${this.options.maxConnectionsPerIp}) reached`);
+      socket.destroy();
+      return;
+    }
+    this.perIp.set(ip, fromIp + 1);
     const conn = new Connection(socket, this.options);
     this.connections.add(conn);
-    conn.onClosed = (c) => this.connections.delete(c);
+    conn.onClosed = (c) => {
+      this.connections.delete(c);
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
+    };
   }
 
   private reapIdle(): void {
