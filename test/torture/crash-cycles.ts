@@ -100,7 +100,7 @@ export async function runCrashCycles(opts: CrashOptions): Promise<CrashReport> {
       await broker.kill9();
       report.kills++;
       const run = await producer.stop();
-      acks.push(...run.acks);
+      for (const a of run.acks) acks.push(a);
       for (const [p, o] of run.commits) committed.set(p, Math.max(committed.get(p) ?? -1, o));
       log(`kill ${cycle + 1}/${opts.kills}: ${run.acks.length} acknowledged this cycle, ${acks.length} in all`);
     }
