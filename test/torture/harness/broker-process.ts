@@ -19,6 +19,9 @@ export interface BrokerProcessOptions {
   /** Command and arguments put before `node` (e.g. prlimit). */
   readonly wrap?: readonly string[];
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Run as this user and group (root can then be denied by file modes). */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 export interface Exit {
@@ -49,7 +52,7 @@ export class BrokerProcess {
     const args = [MAIN, 'start', '--data-dir', opts.dataDir, '--port', '0', '--workers', String(opts.workers ?? 0), '--log-level', opts.logLevel ?? 'warn'];
     for (const [k, v] of Object.entries(opts.overrides ?? {})) args.push('--override', `${k}=${v}`);
     const argv = [...(opts.wrap ?? []), process.execPath, ...args];
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {}) });
     const tail = { text: '' };
     child.stderr!.on('data', (b: Buffer) => (tail.text = (tail.text + b.toString()).slice(-STDERR_KEEP_BYTES)));
     const port = await new Promise<number>((resolve, reject) => {
