@@ -8,6 +8,8 @@
 //
 // --bootstrap measures an already running broker instead of starting samsa.
 // --workers-variant compares samsa with workers: 0 and workers: 2 on 1 and 8 partitions.
+// The main workloads also run against "limit+store", the limit server writing each
+// produce's records to a file: the ceiling for any broker that stores what it acks.
 import { parseFlags } from '../../cli/perf/args.js';
 import type { PerfSummary } from '../../cli/perf/report.js';
 import { median, runPerfProcess, startServerProcess, type ServerProcess } from './processes.js';
@@ -154,6 +156,11 @@ async function main(): Promise<void> {
         targets.push(s);
       }
     }
+    if (!flags.workersVariant) {
+      const stored = await startServerProcess('limit+store', 'limit/main.js', ['--store', '--fetch-records', String(FETCH_RECORDS), '--record-size', '100', '--batch-records', '1000']);
+      started.push(stored);
+      targets.push(stored);
+    }
     targets.push(limit);
     const workloads = flags.workersVariant ? workersWorkloads() : mainWorkloads();
     const rows = await measure(targets, workloads, flags.rounds);
@@ -167,6 +174,14 @@ async function main(): Promise<void> {
         const ratio = median(w2Runs.map((s, i) => s.recordsPerSec / w0Runs[i]!.recordsPerSec));
         rs.push({ ...r, target: 'workers=2 / workers=0', ratio, ratioTo: 'samsa workers=0', derived: true });
       }
+    }
+    for (const r of [...rs]) {
+      if (r.target === 'limit' || r.target === 'limit+store' || r.derived) continue;
+      const mine = rows.find((x) => x.workload === r.workload && x.target === r.target)!.runs;
+      const stored = rows.find((x) => x.workload === r.workload && x.target === 'limit+store')?.runs;
+      if (!stored || r.workload.startsWith('fetch')) continue;
+      const ratio = median(mine.map((s, i) => s.recordsPerSec / stored[i]!.recordsPerSec));
+      rs.push({ ...r, target: `${r.target} / limit+store`, ratio, ratioTo: 'limit+store', derived: true });
     }
     if (flags.json) process.stdout.write(JSON.stringify({ rounds: flags.rounds, quick: flags.quick, results: rs }, null, 2) + '\n');
     else process.stdout.write(`${flags.rounds} rounds, targets alternating within each round\n\n${table(rs)}\n`);

@@ -1,7 +1,10 @@
 // Runs the limit server in its own process: prints {"bootstrap": "..."} on one
 // line once listening, stops on SIGTERM/SIGINT, when stdin closes with
 // --exit-with-stdin (its parent went away), and after --max-ms whatever happens.
-//   node dist/bench/limit/main.js [--fetch-records N] [--record-size B] [--batch-records R] [--partitions P] [--max-ms MS]
+//   node dist/bench/limit/main.js [--store] [--fetch-records N] [--record-size B] [--batch-records R] [--partitions P] [--max-ms MS]
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseFlags } from '../../cli/perf/args.js';
 import { startLimitServer } from './server.js';
 
@@ -10,6 +13,7 @@ const flags = parseFlags(process.argv.slice(2), {
   'record-size': { type: 'int', default: 100, min: 0, help: 'bytes of each stored record value' },
   'batch-records': { type: 'int', default: 1000, min: 1, help: 'records per stored batch' },
   partitions: { type: 'int', default: 1, min: 1, help: 'partitions of topics nobody created' },
+  store: { type: 'bool', default: false, help: 'write produced records to files in a fresh temporary directory' },
   port: { type: 'int', default: 0, min: 0, help: 'port (0: ephemeral)' },
   'exit-with-stdin': { type: 'bool', default: false, help: 'exit when stdin closes (for a parent process holding a pipe)' },
   'max-ms': { type: 'int', default: 3_600_000, min: 1, help: 'exit after this long' },
@@ -17,6 +21,7 @@ const flags = parseFlags(process.argv.slice(2), {
 
 const server = await startLimitServer({
   port: flags.port,
+  storeDir: flags.store ? mkdtempSync(join(tmpdir(), 'samsa-limit-')) : undefined,
   defaultPartitions: flags.partitions,
   fetchLog: { records: flags.fetchRecords, recordBytes: flags.recordSize, batchRecords: flags.batchRecords },
 });

@@ -1,8 +1,10 @@
 // Produce on the limit server: every partition answered with success and the next
 // offset of a per-partition counter, nothing stored or checked (no CRC, no
 // decode). Reads only the topic and partition fields and each batch's record
-// count; acks=0 gets no response, as in Kafka.
+// count; acks=0 gets no response, as in Kafka. With a RecordStore the record
+// bytes are also written to a file per partition (the storing variant).
 import { RECORD_COUNT_OFFSET } from '../../protocol/index.js';
+import type { RecordStore } from './record-store.js';
 import { Cursor, Out } from './wire.js';
 
 export const PRODUCE_VERSIONS = { min: 3, max: 11 } as const;
@@ -21,7 +23,7 @@ export class OffsetCounters {
 }
 
 /** The response frame, or null for acks=0. */
-export function answerProduce(frame: Buffer, bodyStart: number, version: number, correlationId: number, offsets: OffsetCounters): Buffer | null {
+export function answerProduce(frame: Buffer, bodyStart: number, version: number, correlationId: number, offsets: OffsetCounters, store?: RecordStore): Buffer | null {
   const flex = version >= FLEXIBLE_FROM;
   const c = new Cursor(frame, bodyStart);
   const [txStart] = c.stringSpan(flex); // transactional id
@@ -47,7 +49,10 @@ export function answerProduce(frame: Buffer, bodyStart: number, version: number,
       const index = c.i32();
       const len = c.bytesLen(flex);
       const records = len >= RECORD_COUNT_OFFSET + 4 ? frame.readInt32BE(c.pos + RECORD_COUNT_OFFSET) : 0;
-      if (len > 0) c.skip(len);
+      if (len > 0) {
+        store?.write(name, index, frame, c.pos, c.pos + len);
+        c.skip(len);
+      }
       if (flex) c.skipTags();
       const base = offsets.take(name, index, records);
       if (!out) continue;

@@ -9,6 +9,7 @@ import { answerAdmin, flexibleFrom, isServed, type AdminState } from './admin.js
 import { answerFetch } from './fetch.js';
 import { FetchLog, type FetchLogOptions } from './fetch-log.js';
 import { OffsetCounters, answerProduce } from './produce.js';
+import { RecordStore } from './record-store.js';
 import { readHeader } from './wire.js';
 
 export interface LimitServerOptions {
@@ -19,6 +20,8 @@ export interface LimitServerOptions {
   defaultPartitions?: number;
   /** the stored data every fetch reads; default 0 records (fetches find nothing) */
   fetchLog?: FetchLogOptions;
+  /** write produced record bytes to a file per partition under this directory (removed at close) */
+  storeDir?: string;
 }
 
 export interface LimitServer {
@@ -67,6 +70,7 @@ export async function startLimitServer(opts: LimitServerOptions = {}): Promise<L
   const log = new FetchLog(opts.fetchLog ?? { records: 0, recordBytes: 1, batchRecords: 1 });
   const offsets = new OffsetCounters();
   const admin: AdminState = { host, port: 0, defaultPartitions: opts.defaultPartitions ?? 1, topics: new Map(), logEndOffset: log.endOffset };
+  const store = opts.storeDir ? new RecordStore(opts.storeDir) : undefined;
   const sockets = new Set<Socket>();
   let requests = 0;
 
@@ -82,7 +86,7 @@ export async function startLimitServer(opts: LimitServerOptions = {}): Promise<L
       requests++;
       if (!isServed(h.apiKey, h.apiVersion) && h.apiKey !== ApiKey.ApiVersions) throw new RangeError(`api ${h.apiKey} v${h.apiVersion} not served`);
       if (h.apiKey === ApiKey.Produce) {
-        const res = answerProduce(frame, h.bodyStart, h.apiVersion, h.correlationId, offsets);
+        const res = answerProduce(frame, h.bodyStart, h.apiVersion, h.correlationId, offsets, store);
         if (res) out.send([res]);
       } else if (h.apiKey === ApiKey.Fetch) {
         const a = answerFetch(frame, h.bodyStart, h.apiVersion, h.correlationId, log);
@@ -122,7 +126,10 @@ export async function startLimitServer(opts: LimitServerOptions = {}): Promise<L
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
-        server.close(() => resolve());
+        server.close(() => {
+          store?.close();
+          resolve();
+        });
       }),
   };
 }
