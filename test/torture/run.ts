@@ -1,0 +1,67 @@
+/**
+ * `npm run torture`: the torture scenarios at their long sizes (or the CI
+ * sizes without --long), one summary table at the end. Exit status 1 when
+ * any scenario found a problem. TORTURE_SEED repeats a run.
+ */
+import { runCrashCycles } from './crash-cycles.js';
+import { liveFuzz } from './fuzz/live-fuzz.js';
+import { hasConfluentKafka } from './harness/python-clients.js';
+import { seedFromEnv } from './harness/random.js';
+import { slowClients } from './slow/slow-clients.js';
+import { runTornWrites } from './torn-writes.js';
+
+const long = process.argv.includes('--long');
+const seed = seedFromEnv('TORTURE_SEED');
+const MIB = 1 << 20;
+const rows: Array<[string, string]> = [];
+const problems: string[] = [];
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const mib = (b: number) => `${(b / MIB).toFixed(0)} MiB`;
+
+async function main(): Promise<void> {
+  log(`torture ${long ? 'long' : 'short'} form, seed ${seed}`);
+  if (!hasConfluentKafka()) {
+    log('/usr/bin/python3 cannot import confluent_kafka: the crash and torn-write scenarios need it');
+    process.exitCode = 1;
+    return;
+  }
+  const t0 = Date.now();
+  const durable = await runCrashCycles({ kills: long ? 100 : 10, fsync: true, seed, recordsPerSecond: 5_000, log });
+  problems.push(...durable.problems);
+  rows.push(['kill -9, flush.messages=1: kills survived', `${durable.kills}`]);
+  rows.push(['  records acknowledged and verified', `${durable.verified} (${durable.checks} checks over all restarts)`]);
+  rows.push(['  group offsets checked', durable.groupsSkipped ?? `${durable.commitsChecked}`]);
+  const cached = await runCrashCycles({ kills: long ? 20 : 5, fsync: false, workers: 2, seed: seed + 1, recordsPerSecond: 5_000, log });
+  problems.push(...cached.problems);
+  rows.push(['kill -9, no fsync (pool): kills survived', `${cached.kills}`]);
+  rows.push(['  records acknowledged and verified', `${cached.verified}`]);
+  const torn = await runTornWrites({ rounds: long ? 30 : 6, seed, log });
+  problems.push(...torn.problems);
+  rows.push(['torn/garbled files: restarts', `${torn.rounds} (${[...torn.damages].map(([d, n]) => `${d} x${n}`).join(', ')})`]);
+  rows.push(['  acknowledged records intact / cut with a damaged tail', `${torn.verified} / ${torn.cutOff}`]);
+  const fuzz = await liveFuzz({ frames: long ? 1_000_000 : 30_000, seed, budgetMs: long ? 30 * 60_000 : 90_000 });
+  problems.push(...fuzz.problems);
+  if (!fuzz.alive) problems.push(`fuzz: broker exited ${fuzz.exit}`);
+  if (fuzz.stats.hung > 0) problems.push(`fuzz: ${fuzz.stats.hung} connections hung`);
+  rows.push(['frames fuzzed', `${fuzz.stats.frames} over ${fuzz.stats.sessions} connections in ${(fuzz.elapsedMs / 1000).toFixed(0)} s`]);
+  rows.push(['  broker crashes / hung connections', `${fuzz.alive ? 0 : 1} / ${fuzz.stats.hung}`]);
+  rows.push(['  RSS before / after', `${mib(fuzz.rssBeforeBytes)} / ${mib(fuzz.rssAfterBytes)}`]);
+  rows.push(['  kafkajs producer alongside', `${fuzz.goodAcked} records, ${fuzz.goodRecordsPerSecond}/s, ${fuzz.goodFailures.length} failures`]);
+  const slow = await slowClients({ workers: 0, idleConnections: long ? 5000 : 2000, trickleConnections: 100, neverReaderConnections: 4, fetchesPerNeverReader: 500, windowMs: long ? 10_000 : 2_000 });
+  problems.push(...slow.problems);
+  rows.push(['slow clients: produce records/s, alone / beside abusers', `${slow.baseline.produceRecordsPerSecond} / ${slow.abused.produceRecordsPerSecond}`]);
+  rows.push(['  read MiB/s, alone / beside abusers', `${slow.baseline.readMiBPerSecond} / ${slow.abused.readMiBPerSecond}`]);
+  rows.push(['  RSS before / peak / after', `${mib(slow.rssBeforeBytes)} / ${mib(slow.rssPeakBytes)} / ${mib(slow.rssAfterBytes)}`]);
+  rows.push(['total time', `${((Date.now() - t0) / 1000).toFixed(0)} s`]);
+  rows.push(['problems', `${problems.length}`]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(`\n| ${'measure'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | --- |\n`);
+  for (const [k, v] of rows) process.stdout.write(`| ${k.padEnd(width)} | ${v} |\n`);
+  for (const p of problems.slice(0, 50)) process.stdout.write(`problem: ${p}\n`);
+  if (problems.length > 0) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  log((err as Error).stack ?? String(err));
+  process.exitCode = 1;
+});
