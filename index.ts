@@ -12,6 +12,7 @@
 import { Broker, type BrokerExtension } from './actors/broker/broker.js';
 import { BrokerConfig } from './actors/config/index.js';
 import { consoleLogger, silentLogger, type Logger } from './actors/runtime/index.js';
+import { standardExtensions } from './actors/standard-extensions.js';
 
 export { BrokerConfig, ConfigError } from './actors/config/index.js';
 export type { Logger } from './actors/runtime/index.js';
@@ -26,7 +27,7 @@ export interface StartBrokerOptions {
   workers?: number;
   /** 'silent', 'info' (default 'warn'), or a Logger. */
   logger?: Logger | 'silent' | 'info' | 'warn';
-  /** Pieces that register actors and API handlers before the broker listens. */
+  /** Pieces that register actors and API handlers before the broker listens, after the standard ones (consumer groups). */
   extensions?: readonly BrokerExtension[];
   /** Any broker property: Kafka names or camelCase. */
   [property: string]: unknown;
@@ -53,7 +54,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const config = brokerConfigFrom(options);
   const logger = typeof options.logger === 'object' ? options.logger : options.logger === 'silent' ? silentLogger : consoleLogger(options.logger ?? 'warn');
   for (const w of config.warnings) logger.warn(`config ${w.property}: ${w.message}`);
-  const broker = await Broker.start({ config, logger, extensions: options.extensions ?? [] });
+  const broker = await Broker.start({ config, logger, extensions: [...standardExtensions(), ...(options.extensions ?? [])] });
   return {
     bootstrap: `${broker.advertised.host}:${broker.advertised.port}`,
     port: broker.boundPorts[0]!,

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { Broker } from '../actors/broker/broker.js';
 import { consoleLogger, type LogLevel } from '../actors/runtime/index.js';
+import { standardExtensions } from '../actors/standard-extensions.js';
 import { onlyOptions, option, type ParsedArgs } from './args.js';
 import { START_OPTIONS, startConfig } from './start-config.js';
 
@@ -11,7 +12,7 @@ export async function startCommand(args: ParsedArgs): Promise<void> {
   const logger = consoleLogger((option(args, 'log-level') ?? process.env.SAMSA_LOG_LEVEL ?? 'info') as LogLevel);
   for (const w of config.warnings) logger.warn(`config ${w.property}: ${w.message}`);
   const t0 = performance.now();
-  const broker = await Broker.start({ config, logger });
+  const broker = await Broker.start({ config, logger, extensions: standardExtensions() });
   const ms = (performance.now() - t0).toFixed(0);
   process.stdout.write(
     `samsa broker ${broker.brokerId} listening on ${broker.boundPorts.map((p, i) => `${config.listeners[i]!.replace(/:\d+$/, '')}:${p}`).join(', ')} ` +

@@ -59,7 +59,7 @@ test('ApiVersions at an unknown version is answered in v0 with UNSUPPORTED_VERSI
   t.deepEqual([produce.minVersion, produce.maxVersion], [3, 11]);
 });
 
-test('ApiVersions advertises only what is served: no consumer group or transaction APIs', async (t) => {
+test('ApiVersions advertises only what is served: consumer groups, no transaction APIs', async (t) => {
   const broker = await withBroker();
   t.teardown(() => broker.stop());
   const c = await open(broker.port);
@@ -67,15 +67,15 @@ test('ApiVersions advertises only what is served: no consumer group or transacti
   for (const chunk of encodeRequestFrame(new Writer(), { apiKey: 18, apiVersion: 3, correlationId: 1, clientId: 't' }, { clientSoftwareName: 'edge', clientSoftwareVersion: '1' })) c.socket.write(chunk);
   const r = decodeResponseFrame(await c.next(), 18, 3);
   const keys = r.body.apiKeys.map((k) => k.apiKey).sort((a, b) => a - b);
-  t.deepEqual(keys, [0, 1, 2, 3, 18, 19, 20, 21, 22, 23, 32, 33, 35, 37, 44, 60]);
+  t.deepEqual(keys, [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 32, 33, 35, 37, 42, 44, 47, 60]);
 });
 
-test('FindCoordinator, not advertised, is answered with COORDINATOR_NOT_AVAILABLE', async (t) => {
+test('FindCoordinator for a transactional id is answered with COORDINATOR_NOT_AVAILABLE', async (t) => {
   const broker = await withBroker();
   t.teardown(() => broker.stop());
   const c = await open(broker.port);
   t.teardown(() => c.socket.destroy());
-  for (const chunk of encodeRequestFrame(new Writer(), { apiKey: 10, apiVersion: 4, correlationId: 3, clientId: 't' }, { keyType: 0, coordinatorKeys: ['g'] })) c.socket.write(chunk);
+  for (const chunk of encodeRequestFrame(new Writer(), { apiKey: 10, apiVersion: 4, correlationId: 3, clientId: 't' }, { keyType: 1, coordinatorKeys: ['tx'] })) c.socket.write(chunk);
   const r = decodeResponseFrame(await c.next(), 10, 4);
   t.is(r.body.coordinators[0]!.errorCode, ErrorCode.COORDINATOR_NOT_AVAILABLE);
 });

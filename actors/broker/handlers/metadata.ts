@@ -18,7 +18,8 @@ export const metadata = defineHandler({
       errorCode: 0,
       name: t.name as TopicName,
       topicId: t.id as Uuid,
-      isInternal: false,
+      // Kafka's internal topics start with a double underscore; clients hide them by default.
+      isInternal: t.name === '__consumer_offsets',
       partitions: partitionsOf(t, broker.brokerId),
       topicAuthorizedOperations: topicOps,
     });
