@@ -15,4 +15,9 @@ inline int32_t partitionForHash(int32_t hash, int32_t numPartitions) {
   return static_cast<int32_t>((static_cast<uint32_t>(hash) & 0x7fffffffu) % static_cast<uint32_t>(numPartitions));
 }
 
+// Hashes keys[offsets[i], offsets[i+1]) for i < count into out[i]: the hash, or
+// its partition when numPartitions > 0. Offsets must already be checked
+// (non-decreasing, inside the keys buffer).
+void murmur2Batch(const uint8_t* keys, const int32_t* offsets, size_t count, int32_t numPartitions, int32_t* out);
+
 }  // namespace samsa

@@ -111,6 +111,15 @@ test('murmur2Batch and partitionForBatch: one call, same answers as the single c
   t.deepEqual(Array.from(out), Array.from(hashes));
 });
 
+test('partitionForBatch: any partition count gives the single call\'s answer (division-free modulo)', (t) => {
+  const keys = Array.from({ length: 257 }, (_, i) => randomBytes(i % 45));
+  const packed = packKeys(keys);
+  for (const n of [1, 2, 3, 7, 12, 1000, 10_007, 65_536, 0x7fffffff]) {
+    const parts = partitionForBatch(packed, n);
+    keys.forEach((k, i) => t.is(parts[i], partitionForJs(k, n)));
+  }
+});
+
 test('murmur2Batch: offsets outside the key buffer are rejected, not read', (t) => {
   const packed = { bytes: new Uint8Array(4), offsets: Int32Array.from([0, 2, 99]) };
   t.throws(() => murmur2Batch(packed), { instanceOf: StorageError, code: 'INVALID_ARGUMENT' } as never);
