@@ -10,6 +10,7 @@
  */
 import { parseArgs, UsageError } from './args.js';
 import { consumeCommand } from './consume.js';
+import { GROUPS_BOOLEANS, groupsCommand } from './groups.js';
 import { runPerf, UsageError as PerfUsageError } from './perf/index.js';
 import { produceCommand } from './produce.js';
 import { startCommand } from './start.js';
@@ -26,6 +27,8 @@ const USAGE = `usage: samsa <command> [options]
              --compression none|gzip|snappy|lz4|zstd, --acks)
   consume    --topic t (--from-beginning, --offset, --partition, --max-messages,
              --timeout-ms, --print-key)
+  groups     list|describe|delete|reset-offsets [group] (--topic, --to-earliest, --to-latest,
+             --to-offset N, --to-datetime ISO, --execute; dry run without --execute)
   perf       produce|consume|e2e: load generator with a throughput and latency summary
              (--num-records, --record-size, --throughput, --acks, --partitions,
              --compression, --json; samsa perf produce --help)
@@ -33,7 +36,7 @@ const USAGE = `usage: samsa <command> [options]
   Client commands take --bootstrap-server host:port (default 127.0.0.1:9092).
   See docs/cli.md.`;
 
-const BOOLEANS = new Set(['validate-only', 'from-beginning', 'print-key', 'help']);
+const BOOLEANS = new Set(['validate-only', 'from-beginning', 'print-key', 'help', ...GROUPS_BOOLEANS]);
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -48,6 +51,8 @@ async function main(argv: string[]): Promise<void> {
       return produceCommand(args, process.stdin, out);
     case 'consume':
       return consumeCommand(args, out);
+    case 'groups':
+      return groupsCommand(args, out);
     case 'perf':
       // perf parses its own flags (it is also run from bench/ harnesses).
       await runPerf(rest);
