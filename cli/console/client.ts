@@ -26,6 +26,7 @@ export interface TopicInfo {
   id: string;
   partitions: number;
   errorCode: number;
+  internal: boolean;
 }
 
 export interface ConsumedRecord extends KafkaRecord {
@@ -108,7 +109,7 @@ export class KafkaClient {
 
   async metadata(topics: string[] | null, allowAutoCreate = false): Promise<TopicInfo[]> {
     const r = await this.conn.request(3, 12, { topics: topics?.map((name) => ({ name: name as TopicName })) ?? null, allowAutoTopicCreation: allowAutoCreate });
-    return r.topics.map((t) => ({ name: t.name ?? '', id: t.topicId, partitions: t.partitions.length, errorCode: t.errorCode }));
+    return r.topics.map((t) => ({ name: t.name ?? '', id: t.topicId, partitions: t.partitions.length, errorCode: t.errorCode, internal: t.isInternal }));
   }
 
   async createTopic(name: string, partitions: number, configs: Record<string, string> = {}, validateOnly = false) {
