@@ -11,7 +11,7 @@ import { BehaviourLoader, loadExport, toKindSpec, type KindOptions, type KindSpe
 import { consoleLogger, type Logger } from './logger.js';
 import { workerIndexForKey } from './placement.js';
 import { MAIN, type FromWorker } from './wire.js';
-import { WorkerPool } from './worker-pool.js';
+import type { WorkerPool } from './worker-pool.js';
 
 export interface ActorSystemOptions {
   /** pool workers; 0 runs every kind inline (default 0) */
@@ -94,6 +94,8 @@ export class ActorSystem {
 
   async #startPool(opts: ActorSystemOptions): Promise<void> {
     if (this.workers === 0) return;
+    // piscina is loaded only for a pool: an all-inline system (the embedding default) starts without it.
+    const { WorkerPool } = await import('./worker-pool.js');
     const clock = this.clock;
     const pool = new WorkerPool({
       workers: this.workers,

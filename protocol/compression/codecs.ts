@@ -3,8 +3,9 @@
 // gzip streams, xerial-framed or raw snappy, LZ4 frames, zstd frames.
 import { gunzip, gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import * as lz4 from 'lz4-napi';
-import * as zstd from 'zstd-napi';
+import type * as Lz4 from 'lz4-napi';
+import type * as Zstd from 'zstd-napi';
+import { lazyRequire } from './lazy-native.js';
 import { snappyCompress, snappyCompressSync, snappyDecompress, snappyDecompressSync } from './snappy.js';
 
 export const CompressionType = { None: 0, Gzip: 1, Snappy: 2, Lz4: 3, Zstd: 4 } as const;
@@ -18,6 +19,9 @@ export interface Codec {
   compressSync(data: Buffer): Buffer;
   decompressSync(data: Buffer): Buffer;
 }
+
+const lz4 = lazyRequire<typeof Lz4>('lz4-napi');
+const zstd = lazyRequire<typeof Zstd>('zstd-napi');
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -46,19 +50,19 @@ const snappyCodec: Codec = {
 // lz4-napi's frames are what Kafka's KafkaLZ4BlockOutputStream reads: independent
 // blocks, no block checksums, correct header checksum.
 const lz4Codec: Codec = {
-  compress: (d) => lz4.compressFrame(d),
-  decompress: (d) => lz4.decompressFrame(d),
-  compressSync: (d) => lz4.compressFrameSync(d),
-  decompressSync: (d) => lz4.decompressFrameSync(d),
+  compress: (d) => lz4().compressFrame(d),
+  decompress: (d) => lz4().decompressFrame(d),
+  compressSync: (d) => lz4().compressFrameSync(d),
+  decompressSync: (d) => lz4().decompressFrameSync(d),
 };
 
 // zstd-napi's simple API decodes frames with or without a content size (Java
 // clients stream, so theirs have none).
 const zstdCodec: Codec = {
-  compress: async (d) => zstd.compress(d),
-  decompress: async (d) => zstd.decompress(d),
-  compressSync: (d) => zstd.compress(d),
-  decompressSync: (d) => zstd.decompress(d),
+  compress: async (d) => zstd().compress(d),
+  decompress: async (d) => zstd().decompress(d),
+  compressSync: (d) => zstd().compress(d),
+  decompressSync: (d) => zstd().decompress(d),
 };
 
 const CODECS: readonly Codec[] = [identity, gzipCodec, snappyCodec, lz4Codec, zstdCodec];

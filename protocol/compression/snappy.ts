@@ -2,7 +2,10 @@
 // framing: an 8-byte magic, int32 version and compatible version, then blocks of
 // int32 compressed length + raw snappy block. Other clients send one raw snappy
 // block. We write xerial (every client reads it) and read both.
-import * as snappy from 'snappy';
+import type * as Snappy from 'snappy';
+import { lazyRequire } from './lazy-native.js';
+
+const snappy = lazyRequire<typeof Snappy>('snappy');
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const XERIAL_HEADER_BYTES = 16;
@@ -55,20 +58,20 @@ function xerialBlocks(data: Buffer): Buffer[] {
 const asBuffer = (b: string | Buffer): Buffer => (typeof b === 'string' ? Buffer.from(b) : b);
 
 export function snappyCompressSync(data: Buffer): Buffer {
-  return frame(blocksOf(data).map((b) => snappy.compressSync(b)));
+  return frame(blocksOf(data).map((b) => snappy().compressSync(b)));
 }
 
 export async function snappyCompress(data: Buffer): Promise<Buffer> {
-  return frame(await Promise.all(blocksOf(data).map((b) => snappy.compress(b))));
+  return frame(await Promise.all(blocksOf(data).map((b) => snappy().compress(b))));
 }
 
 export function snappyDecompressSync(data: Buffer): Buffer {
-  if (!isXerial(data)) return asBuffer(snappy.uncompressSync(data, { asBuffer: true }));
-  return Buffer.concat(xerialBlocks(data).map((b) => asBuffer(snappy.uncompressSync(b, { asBuffer: true }))));
+  if (!isXerial(data)) return asBuffer(snappy().uncompressSync(data, { asBuffer: true }));
+  return Buffer.concat(xerialBlocks(data).map((b) => asBuffer(snappy().uncompressSync(b, { asBuffer: true }))));
 }
 
 export async function snappyDecompress(data: Buffer): Promise<Buffer> {
-  if (!isXerial(data)) return asBuffer(await snappy.uncompress(data, { asBuffer: true }));
-  const blocks = await Promise.all(xerialBlocks(data).map((b) => snappy.uncompress(b, { asBuffer: true })));
+  if (!isXerial(data)) return asBuffer(await snappy().uncompress(data, { asBuffer: true }));
+  const blocks = await Promise.all(xerialBlocks(data).map((b) => snappy().uncompress(b, { asBuffer: true })));
   return Buffer.concat(blocks.map(asBuffer));
 }
