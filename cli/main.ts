@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || err instanceof PerfUsageError) {
+  if (err instanceof UsageError) {
     process.stderr.write(`samsa: ${err.message}\n${USAGE}\n`);
     process.exit(2);
   }
