@@ -4,10 +4,15 @@
 
 namespace samsa {
 
+// The file is opened only for the moment it is sized, mapped or synced: entries
+// go through the mapping, and a descriptor held per index would put two of the
+// three descriptors per partition against the process limit.
+
 void IndexFile::load() {
-  if (!file_.isOpen()) file_ = File::open(path_, true);
-  fileBytes_ = file_.size();
-  map_ = Mapping::map(file_.fd(), fileBytes_, Mapping::Mode::SharedWritable, path_);
+  File file = File::open(path_, true);
+  fileBytes_ = file.size();
+  map_ = Mapping::map(file.fd(), fileBytes_, Mapping::Mode::SharedWritable, path_);
+  loaded_ = true;
   capacity_ = fileBytes_ / entrySize_;
   entries_.store(capacity_, std::memory_order_release);
 }
@@ -16,12 +21,17 @@ void IndexFile::activate(size_t preallocBytes) {
   size_t used = entries() * entrySize_;
   size_t bytes = preallocBytes - preallocBytes % entrySize_;
   if (bytes < used) bytes = used;
+  if (bytes == fileBytes_ && map_ && map_->length() == bytes) {
+    capacity_ = bytes / entrySize_;
+    return;
+  }
+  File file = File::open(path_, false);
   if (bytes != fileBytes_) {
     map_.reset();
-    file_.truncate(bytes);
+    file.truncate(bytes);
     fileBytes_ = bytes;
   }
-  if (!map_ || map_->length() != bytes) map_ = Mapping::map(file_.fd(), bytes, Mapping::Mode::SharedWritable, path_);
+  if (!map_ || map_->length() != bytes) map_ = Mapping::map(file.fd(), bytes, Mapping::Mode::SharedWritable, path_);
   capacity_ = bytes / entrySize_;
 }
 
@@ -30,21 +40,23 @@ void IndexFile::seal() {
   if (used != fileBytes_) {
     // The old mapping stays valid for entries below `used`; remap anyway so
     // no mapping extends past the end of the file.
+    File file = File::open(path_, false);
     map_.reset();
-    file_.truncate(used);
+    file.truncate(used);
     fileBytes_ = used;
-    map_ = Mapping::map(file_.fd(), used, Mapping::Mode::SharedWritable, path_);
+    map_ = Mapping::map(file.fd(), used, Mapping::Mode::SharedWritable, path_);
   }
   capacity_ = entries();
 }
 
 void IndexFile::syncData() const {
-  if (file_.isOpen()) file_.syncData();
+  // fdatasync through any descriptor writes the file's dirty pages, the mapped ones included.
+  if (loaded_) File::open(path_, false).syncData();
 }
 
 void IndexFile::close() {
   map_.reset();
-  file_.close();
+  loaded_ = false;
 }
 
 void IndexFile::remove() {

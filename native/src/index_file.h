@@ -48,7 +48,7 @@ class IndexFile {
  private:
   std::string path_;
   size_t entrySize_;
-  File file_;
+  bool loaded_ = false;
   std::shared_ptr<Mapping> map_;
   size_t capacity_ = 0;
   size_t fileBytes_ = 0;
