@@ -32,7 +32,7 @@ function rows(stdout: string, topic: string): Map<number, string[]> {
 
 async function startConsumer(t: { teardown(fn: () => unknown): void }, seen: string[]): Promise<Consumer> {
   const kafka = new Kafka({ clientId: 'cli-consumer', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
-  const c = kafka.consumer({ groupId: 'cg', sessionTimeout: 6000, heartbeatInterval: 500 });
+  const c = kafka.consumer({ groupId: 'cg', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 500 });
   t.teardown(() => c.disconnect().catch(() => undefined));
   await c.connect();
   await c.subscribe({ topic: 'cli-t', fromBeginning: true });
