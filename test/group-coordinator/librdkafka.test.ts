@@ -108,7 +108,7 @@ withConfluent('static membership: a member restarting with its group.instance.id
   const settings = (id: string) => ({ group: 'gs', topics: ['static'], config: { 'group.instance.id': id, 'session.timeout.ms': 10_000 } });
   const a = PyConsumer.start(t, 'a', broker.bootstrap, settings('a'));
   const b = PyConsumer.start(t, 'b', broker.bootstrap, settings('b'));
-  await until('2 partitions each', () => a.owned().length === 2 && b.owned().length === 2 && ownedExactlyOnce([a, b], 4) && b.joinState() === 'steady');
+  await until('2 partitions each', () => a.owned().length === 2 && b.owned().length === 2 && ownedExactlyOnce([a, b], 4) && a.settled() && b.settled());
   const aPartitions = a.owned();
   const bEventsBefore = b.events.filter((e) => e.ev === 'assign' || e.ev === 'revoke' || e.ev === 'lost').length;
   const bRebalancesBefore = b.rebalanceCount();

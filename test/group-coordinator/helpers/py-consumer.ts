@@ -150,6 +150,15 @@ export class PyConsumer {
     return last?.rebalance_cnt ?? null;
   }
 
+  /**
+   * Steady, and librdkafka's statistics (every 200 ms) have caught up with the
+   * callbacks: its rebalance count counts every assign and revoke callback.
+   */
+  settled(): boolean {
+    const callbacks = this.events.filter((e) => e.ev === 'assign' || e.ev === 'revoke').length;
+    return this.joinState() === 'steady' && this.rebalanceCount() === callbacks;
+  }
+
   /** librdkafka's consumer group state, e.g. 'up' with join state 'steady' */
   joinState(): string | null {
     const last = this.events.findLast((e) => e.ev === 'stats') as { join_state: string } | undefined;
