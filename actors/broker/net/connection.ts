@@ -6,6 +6,13 @@
  * been written. The number of requests read and not yet answered is bounded
  * (`queued.max.requests`); at the bound the socket stops being read, which
  * pushes back on the client through TCP.
+ *
+ * Response memory is bounded too. No request is dispatched while more than
+ * RESPONSE_BUDGET_BYTES of earlier responses sit unsent in the socket (a
+ * client that stops reading stops being served), and Fetch requests on one
+ * connection run one at a time: a Fetch response can be tens of MiB, clients
+ * keep a single Fetch in flight per broker anyway, and a pipeline of Fetches
+ * from a client that never reads must not become a pile of responses.
  */
 import type { Socket } from 'node:net';
 import { FrameReader } from './frame-reader.js';
@@ -33,9 +40,19 @@ export interface ConnectionOptions {
 interface Slot {
   done: boolean;
   reply: Reply;
+  fetch: boolean;
 }
 
 let nextConnectionId = 1;
+
+/** Unsent response bytes above which no further request is dispatched. */
+export const RESPONSE_BUDGET_BYTES = 16 * 1024 * 1024;
+const FETCH_API_KEY = 1;
+
+/** The request's API key: the frame's first two bytes (the header's request_api_key). */
+function isFetch(frame: Buffer): boolean {
+  return frame.length >= 2 && frame.readInt16BE(0) === FETCH_API_KEY;
+}
 
 export class Connection {
   readonly id = nextConnectionId++;
@@ -49,6 +66,8 @@ export class Connection {
   private finished = false;
   private pausedForInFlight = false;
   private pausedForWrite = false;
+  /** A Fetch is being handled: the next one waits for it. */
+  private fetchRunning = false;
   private idleWaiters: Array<() => void> = [];
   lastActiveMs: number;
   requestsServed = 0;
@@ -64,7 +83,7 @@ export class Connection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {
       this.pausedForWrite = false;
-      this.updateFlow();
+      this.pump();
     });
     socket.on('error', (err) => {
       if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') options.log(`connection ${this.remote}: ${err.message}`);
@@ -114,16 +133,20 @@ export class Connection {
     this.pump();
   }
 
-  /** Dispatches waiting frames while under the in-flight limit. */
+  /** Dispatches waiting frames while under the in-flight limit and the response budget. */
   private pump(): void {
     while (!this.closed && this.waiting.length > 0 && this.slots.length < this.options.maxInFlight) {
-      this.dispatch(this.waiting.shift()!);
+      if (this.socket.writableLength > RESPONSE_BUDGET_BYTES) break;
+      const fetch = isFetch(this.waiting[0]!);
+      if (fetch && this.fetchRunning) break;
+      this.dispatch(this.waiting.shift()!, fetch);
     }
     this.updateFlow();
   }
 
-  private dispatch(frame: Buffer): void {
-    const slot: Slot = { done: false, reply: null };
+  private dispatch(frame: Buffer, fetch: boolean): void {
+    const slot: Slot = { done: false, reply: null, fetch };
+    if (fetch) this.fetchRunning = true;
     this.slots.push(slot);
     let result: Reply | Promise<Reply>;
     try {
@@ -150,8 +173,9 @@ export class Connection {
     if (this.closed) return;
     slot.done = true;
     slot.reply = reply;
-    if (this.slots[0] !== slot) return;
-    this.flushReady();
+    if (slot.fetch) this.fetchRunning = false;
+    if (this.slots[0] === slot) this.flushReady();
+    else if (slot.fetch) this.pump();
   }
 
   private flushReady(): void {
@@ -182,6 +206,7 @@ export class Connection {
   private updateFlow(): void {
     if (this.closed) return;
     this.pausedForInFlight = this.slots.length >= this.options.maxInFlight || this.waiting.length > 0;
+    if (this.socket.writableLength > RESPONSE_BUDGET_BYTES) this.pausedForWrite = true;
     if (this.pausedForInFlight || this.pausedForWrite) this.socket.pause();
     else if (this.socket.listenerCount('data') > 0) this.socket.resume();
   }
