@@ -28,6 +28,7 @@ import { handlerTable, servedSurface } from './handlers/index.js';
 import { NetworkServer } from './net/server.js';
 import { PartitionRouter } from './partition-router.js';
 import { WriterPool } from './writer-pool.js';
+import { rateLimitedLog } from './net/rate-limited-log.js';
 
 /** How long shutdown waits for requests already read before closing connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -142,7 +143,7 @@ export class Broker implements BrokerCore {
       maxConnectionsPerIp: config.maxConnectionsPerIp,
       idleMs: config.connectionsMaxIdleMs,
       handle: (frame, conn) => dispatcher.handle(frame, conn),
-      log: (m) => this.log.warn(m),
+      log: rateLimitedLog((m) => this.log.warn(m), Date.now),
       now: () => Date.now(),
     });
     const bound = await this.net.listen(config.listeners.map(parseListener));

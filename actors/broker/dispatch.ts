@@ -30,6 +30,7 @@ import type { BrokerCore } from './broker-core.js';
 import type { ApiHandler, ApiKey, HandlerResult } from './handler.js';
 import { CloseConnection, type Connection, type Reply } from './net/connection.js';
 import type { WriterPool } from './writer-pool.js';
+import { printable } from './net/rate-limited-log.js';
 
 const API_VERSIONS = 18;
 const PRODUCE = 0;
@@ -48,7 +49,7 @@ export class Dispatcher {
     const handler = this.handlers.get(header.apiKey);
     if (handler === undefined || header.apiVersion < handler.accepts.min || header.apiVersion > handler.accepts.max) {
       if (header.apiKey === API_VERSIONS) return this.unsupportedApiVersions(header);
-      throw new CloseConnection(`unsupported request: api key ${header.apiKey} v${header.apiVersion} (client ${header.clientId})`);
+      throw new CloseConnection(`unsupported request: api key ${header.apiKey} v${header.apiVersion} (client ${printable(header.clientId)})`);
     }
     let body: RequestDataByKey[ApiKey];
     try {
