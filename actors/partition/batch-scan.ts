@@ -2,7 +2,10 @@
  * Walks the batch headers of a produce request's records (a few fixed-offset
  * reads per batch, never per record) to check framing, magic, size and the
  * producer fields before the native append validates CRCs and writes.
+ * Compressed batches are the exception: their payload is decompressed once to
+ * check it holds its records (see compressed-records-check.ts).
  */
+import { compressedRecordsProblem } from './compressed-records-check.js';
 import type { BatchIdentity } from './producer-state.js';
 
 const LOG_OVERHEAD = 12;
@@ -44,6 +47,10 @@ export function scanBatches(buf: Buffer, maxMessageBytes: number): ScanResult {
     if ((attributes & COMPRESSION_MASK) > COMPRESSION_ID_MAX) return bad('CORRUPT_MESSAGE', `record batch at byte ${pos} names unknown compression id ${attributes & COMPRESSION_MASK}`);
     if (attributes & CONTROL_BIT) return bad('INVALID_RECORD', 'control batches are not accepted from clients');
     if (attributes & TRANSACTIONAL_BIT) return bad('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'transactions are not served by this broker');
+    if ((attributes & COMPRESSION_MASK) !== 0) {
+      const problem = compressedRecordsProblem(buf, pos, size, attributes & COMPRESSION_MASK);
+      if (problem !== null) return bad('CORRUPT_MESSAGE', problem);
+    }
     batches.push({
       start: pos,
       size,
