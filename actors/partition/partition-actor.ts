@@ -36,6 +36,12 @@ const LATEST_TIERED = -5n;
 /** Batch headers read per native call while rebuilding producer state. */
 const SCAN_CHUNK = 4096;
 
+/**
+ * Open parameters by system and partition, per thread: a partition actor
+ * restarted by its supervisor is rebuilt from its address alone and reopens
+ * its log from here. Keyed by system too, because several brokers (actor
+ * systems) may run in one process with the same partition names.
+ */
 const opened = new Map<string, OpenPartition>();
 
 export function logConfigOf(policy: LogPolicy): Partial<LogConfig> {
@@ -62,9 +68,12 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
 
   constructor(readonly address: ActorAddress) {}
 
+  private openedKey = '';
+
   start(ctx: ActorContext<PartitionMessage>): void {
     this.inline = ctx.workerIndex === -1;
-    const params = opened.get(this.address.key);
+    this.openedKey = `${ctx.systemId}/${this.address.key}`;
+    const params = opened.get(this.openedKey);
     if (params !== undefined) this.open(params, Date.now());
   }
 
@@ -80,7 +89,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       case 'open':
         if (this.log !== null && this.params?.topicId === msg.topicId) return this.reconfigure(msg.policy, now);
         this.stop();
-        opened.set(this.address.key, msg);
+        opened.set(this.openedKey, msg);
         this.open(msg, now);
         return { logEndOffset: BigInt(this.log!.logEndOffset) };
       case 'append':
@@ -112,7 +121,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       case 'close': {
         const dir = this.log?.dir ?? (this.params ? partitionDir(this.params) : null);
         this.stop();
-        opened.delete(this.address.key);
+        opened.delete(this.openedKey);
         this.params = null;
         this.producers.clear();
         if (msg.deleteData && dir !== null) rmSync(dir, { recursive: true, force: true });

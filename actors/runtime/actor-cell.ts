@@ -22,6 +22,8 @@ export interface CellEnv {
   log: Logger;
   router: Router;
   workerIndex: number;
+  /** identity of the ActorSystem this cell belongs to (the same on its workers) */
+  systemId: string;
   deadLetter(address: ActorAddress, reason: string): void;
 }
 
@@ -245,6 +247,7 @@ export class ActorCell {
       clock: env.clock,
       log,
       workerIndex: env.workerIndex,
+      systemId: env.systemId,
       ref: (kind, key) => env.router.ref(kind, key),
       askMany: (items, opts) => env.router.askMany(items, opts),
       schedule(delayMs: number, msg: unknown): Cancellable {

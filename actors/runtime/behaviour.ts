@@ -46,6 +46,13 @@ export interface ActorContext<M = unknown> {
   readonly log: Logger;
   /** pool worker index hosting this actor, or -1 on the main thread */
   readonly workerIndex: number;
+  /**
+   * Identity of the actor system, the same on all its threads. State an actor
+   * keeps outside itself (module level, per thread) must be keyed by it: one
+   * process may run several systems (several embedded brokers) whose actors
+   * have the same addresses.
+   */
+  readonly systemId: string;
   ref<M2, R2 = unknown>(kind: string, key: string): ActorRef<M2, R2>;
   /**
    * Asks several actors at once: one postMessage per destination worker,

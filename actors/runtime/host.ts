@@ -47,6 +47,7 @@ export async function host(args: HostTaskArgs): Promise<void> {
     clock,
     log,
     workerIndex,
+    systemId: args.systemId,
     deadLetter,
     router: {
       ref: (kind, key) => dispatcher.ref(kind, key),

@@ -1,6 +1,7 @@
 // The ActorSystem: kinds, placement, refs, jobs and the lifecycle, seen from
 // the main thread. Inline actors live in the main thread's ActorHost; pool
 // actors live on the worker chosen by xxhash64(key) mod workers.
+import { randomUUID } from 'node:crypto';
 import { formatAddress } from './address.js';
 import { ActorHost, defaultMaxActorsPerHost } from './actor-host.js';
 import type { ActorRef, AskManyItem, AskManyOptions, AskOutcome, BehaviourFactory } from './behaviour.js';
@@ -52,6 +53,8 @@ export class ActorSystem {
   #nextOpId = 1;
   #workerDeadLetters = 0;
   #stopping: Promise<void> | null = null;
+  /** Unique per system; actors key any per-thread state of theirs by it. */
+  readonly id = randomUUID();
 
   private constructor(opts: ActorSystemOptions) {
     const workers = opts.workers ?? 0;
@@ -65,6 +68,7 @@ export class ActorSystem {
         clock: this.clock,
         log: this.log,
         workerIndex: MAIN,
+        systemId: this.id,
         deadLetter: (a, reason) => this.#dispatcher.deadLetter(a, reason),
         router: { ref: (kind, key) => this.ref(kind, key), askMany: (items, o) => this.askMany(items, o) },
       },
@@ -104,6 +108,7 @@ export class ActorSystem {
         port,
         workerIndex,
         workers: this.workers,
+        systemId: this.id,
         kinds: [...this.#specs.values()],
         clock: clock instanceof ManualClock ? { mode: 'manual', nowMs: clock.now() } : { mode: 'real' },
         askTimeoutMs: opts.askTimeoutMs ?? defaultAskTimeoutMs,

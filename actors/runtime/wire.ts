@@ -42,6 +42,7 @@ export interface HostTaskArgs {
   port: import('node:worker_threads').MessagePort;
   workerIndex: number;
   workers: number;
+  systemId: string;
   kinds: KindSpec[];
   clock: { mode: 'real' } | { mode: 'manual'; nowMs: number };
   askTimeoutMs: number;
