@@ -19,6 +19,11 @@ std::shared_ptr<Mapping> Mapping::map(int fd, size_t length, Mode mode, const st
   int prot = mode == Mode::SharedWritable ? PROT_READ | PROT_WRITE : PROT_READ;
   void* p = ::mmap(nullptr, length, prot, MAP_SHARED, fd, 0);
   if (p == MAP_FAILED) throwSystemError(errno, "mmap", path);
+  // Index mappings are written one entry at a time and searched at random. Without
+  // this, the first write into a preallocated (sparse) index faults in a whole
+  // readahead window of zeroed pages: with thousands of partitions, gigabytes of
+  // page cache and most of the broker's CPU.
+  if (mode == Mode::SharedWritable) ::madvise(p, length, MADV_RANDOM);
   return std::shared_ptr<Mapping>(new Mapping(static_cast<uint8_t*>(p), length));
 }
 
