@@ -342,7 +342,7 @@ int64_t PartitionLog::truncateTo(int64_t offset) {
   }
   segment.truncateLog(cut);
   segment.activate(config_.segmentIndexBytes);
-  rebuildSegment(segment, false, segment.baseOffset(), INT64_MAX);
+  rebuildSegment(segment, INT64_MAX, segment.baseOffset(), INT64_MAX);
   segment.flush();
   syncDirectory(dir_);
   const int64_t end = segment.nextOffset();

@@ -118,9 +118,10 @@ class PartitionLog {
       : dir_(std::move(dir)), config_(config), flusher_([this](int64_t upTo) { advanceRecoveryPoint(upTo); }) {}
   void advanceRecoveryPoint(int64_t upTo);
   void recover(int64_t recoveryPoint, int64_t logStartOffset, int64_t nowMs);
-  // Walks the segment from byte 0, rebuilding its indexes and statistics;
-  // with `validate`, cuts it at the first bad batch. Returns bytes cut.
-  uint64_t rebuildSegment(LogSegment& segment, bool validate, int64_t minBaseOffset, int64_t maxOffsetExclusive);
+  // Walks the segment from byte 0, rebuilding its indexes and statistics, and
+  // cuts it at the first malformed batch; batches holding offsets at or past
+  // crcFromOffset must also pass their CRC. Returns bytes cut.
+  uint64_t rebuildSegment(LogSegment& segment, int64_t crcFromOffset, int64_t minBaseOffset, int64_t maxOffsetExclusive);
   bool indexesAreSane(LogSegment& segment, int64_t nextSegmentBase);
   void roll(int64_t baseOffset, int64_t nowMs);
   std::shared_ptr<LogSegment> createSegment(int64_t baseOffset, int64_t nowMs);
