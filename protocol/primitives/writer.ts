@@ -11,7 +11,12 @@ import { ProtocolError } from '../protocol-error.js';
 /** Byte fields at least this long are appended by reference instead of copied. */
 export const REFERENCE_THRESHOLD_BYTES = 1024;
 
-export type BytesInput = Buffer | readonly Buffer[];
+/**
+ * A bytes or records field: one byte array or a list of them (written in
+ * order, large ones by reference). Plain Uint8Arrays are accepted beside
+ * Buffers: that is what a Buffer becomes after crossing a worker thread.
+ */
+export type BytesInput = Uint8Array | readonly Uint8Array[];
 
 export class Writer {
   buf: Buffer;
@@ -201,13 +206,14 @@ export class Writer {
   }
 
   private bytesBody(b: BytesInput, flex: boolean): void {
+    const single = b instanceof Uint8Array;
     let n = 0;
-    if (Buffer.isBuffer(b)) n = b.length;
+    if (single) n = b.length;
     else for (const c of b) n += c.length;
     if (flex) this.uvarint(n + 1);
     else this.int32(n);
-    if (Buffer.isBuffer(b)) this.raw(b);
-    else for (const c of b) this.raw(c);
+    if (single) this.raw(asBuffer(b));
+    else for (const c of b) this.raw(asBuffer(c));
   }
 
   bytes(b: BytesInput | null | undefined, flex: boolean): void {
@@ -279,3 +285,8 @@ export const writeBool = (w: Writer, v: boolean): void => w.bool(v);
 export const writeUuid = (w: Writer, v: Uuid): void => w.uuid(v);
 export const writeStringClassic = (w: Writer, v: string): void => w.string(v, false);
 export const writeStringCompact = (w: Writer, v: string): void => w.string(v, true);
+
+/** The same memory as a Buffer, without a copy. */
+function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}

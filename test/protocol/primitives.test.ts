@@ -101,3 +101,18 @@ test('the writer appends large byte fields by reference and coalesces small ones
   t.is(again.readInt32BE(0), 4000);
   t.is(again.readInt32BE(4 + 999 * 4), 999);
 });
+
+test('bytes fields take plain Uint8Arrays (what a Buffer becomes across threads) exactly as Buffers', (t) => {
+  const data = Buffer.from('member metadata');
+  const viaBuffer = new Writer(64);
+  viaBuffer.bytes(data, false);
+  viaBuffer.nullableBytes(data, true);
+  viaBuffer.bytes([data, data], true);
+  const plain = new Uint8Array(structuredClone(data));
+  t.false(Buffer.isBuffer(plain));
+  const viaPlain = new Writer(64);
+  viaPlain.bytes(plain, false);
+  viaPlain.nullableBytes(plain, true);
+  viaPlain.bytes([plain, plain], true);
+  t.deepEqual(viaPlain.toBuffer(), viaBuffer.toBuffer());
+});
