@@ -2,6 +2,10 @@
  * samsa/testing: a throwaway broker for test suites. Ephemeral port, fresh
  * temporary data directory removed on stop, silent logs.
  *
+ * `workers` defaults to the SAMSA_TEST_WORKERS environment variable (else 0),
+ * so a whole suite can be run once inline and once on the worker pool without
+ * touching its code.
+ *
  *   const broker = await startTestBroker();
  *   const kafka = new Kafka({ brokers: [broker.bootstrap] });
  *   ...
@@ -20,7 +24,7 @@ export interface TestBroker extends RunningBroker {
 export async function startTestBroker(options: StartBrokerOptions = {}): Promise<TestBroker> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'samsa-test-'));
   const owned = options.dataDir === undefined;
-  const broker = await startBroker({ logger: 'silent', port: 0, ...options, dataDir }).catch((err) => {
+  const broker = await startBroker({ logger: 'silent', port: 0, workers: workersFromEnv(), ...options, dataDir }).catch((err) => {
     if (owned) rmSync(dataDir, { recursive: true, force: true });
     throw err;
   });
@@ -32,4 +36,12 @@ export async function startTestBroker(options: StartBrokerOptions = {}): Promise
     },
     stopKeepingData: () => broker.stop(),
   };
+}
+
+function workersFromEnv(): number {
+  const raw = process.env.SAMSA_TEST_WORKERS;
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`SAMSA_TEST_WORKERS must be a non-negative integer, got ${raw}`);
+  return n;
 }
