@@ -24,6 +24,7 @@ import type {
   ReadResult,
 } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
+import { firstRecordAtOrAfter, recordWithTimestamp } from './timestamp-lookup.js';
 import { kafkaErrorForStorage } from './storage-errors.js';
 
 /** Leadership never moves on a single node. */
@@ -261,19 +262,19 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     if (timestamp < 0n) return { error: 'INVALID_REQUEST', offset: -1n, timestamp: -1n, leaderEpoch: -1 };
     const found = log.offsetForTimestamp(Number(timestamp));
     if (found === null || BigInt(found.offset) >= hw) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
-    return at(BigInt(found.offset), BigInt(found.timestamp));
+    const hit = firstRecordAtOrAfter(log, found.offset, timestamp, log.logEndOffset);
+    return hit === null ? at(BigInt(found.offset), BigInt(found.timestamp)) : at(hit.offset, hit.timestamp);
   }
 
-  /** The batch holding the largest timestamp: its base offset when that record leads the batch, else its last offset. */
+  /** The record holding the largest timestamp (the first such record). */
   private maxTimestampOffset(log: PartitionLog): ListOffsetResult {
     let maxTs = -1;
     for (const s of log.segments()) if (s.maxTimestamp > maxTs) maxTs = s.maxTimestamp;
     if (maxTs < 0) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
     const found = log.offsetForTimestamp(maxTs);
     if (found === null) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
-    const [h] = log.scanBatches(found.offset, 1);
-    const offset = h !== undefined && h.baseTimestamp !== h.maxTimestamp ? h.lastOffset : found.offset;
-    return { offset: BigInt(offset), timestamp: BigInt(maxTs), leaderEpoch: LEADER_EPOCH };
+    const hit = recordWithTimestamp(log, found.offset, BigInt(maxTs), log.logEndOffset);
+    return { offset: hit?.offset ?? BigInt(found.offset), timestamp: BigInt(maxTs), leaderEpoch: LEADER_EPOCH };
   }
 
   private deleteRecords(offset: bigint): { error?: string; lowWatermark: bigint } {
@@ -291,7 +292,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     this.policy = policy;
     if (this.params !== null) {
       this.params = { ...this.params, policy };
-      opened.set(this.address.key, this.params);
+      opened.set(this.openedKey, this.params);
     }
     const a = old ? logConfigOf(old) : null;
     const b = logConfigOf(policy);

@@ -166,6 +166,24 @@ test('list offsets by timestamp, earliest and latest', async (t) => {
   t.deepEqual(await client.listOffset('times', 0, BigInt(base + 50_000)), { offset: -1n, timestamp: -1n });
 });
 
+test('list offsets by timestamp finds the record inside a compressed batch, and the record holding the max timestamp', async (t) => {
+  const broker = await withBroker();
+  t.teardown(() => broker.stop());
+  const kafka = kafkaFor(broker);
+  const producer = kafka.producer();
+  await producer.connect();
+  const base = Date.now() - 100_000;
+  // One send, one gzip batch: ten records whose timestamps rise, except the 7th which holds the max.
+  const stamps = [0, 1, 2, 3, 4, 5, 20, 7, 8, 9].map((k) => base + k * 1000);
+  await producer.send({ topic: 'in-batch', compression: CompressionTypes.GZIP, messages: stamps.map((ts, i) => ({ value: `m${i}`, timestamp: String(ts) })) });
+  await producer.disconnect();
+  const client = await KafkaClient.connect(broker.bootstrap);
+  t.teardown(() => client.close());
+  t.deepEqual(await client.listOffset('in-batch', 0, BigInt(base + 3500)), { offset: 4n, timestamp: BigInt(base + 4000) });
+  t.deepEqual(await client.listOffset('in-batch', 0, BigInt(base)), { offset: 0n, timestamp: BigInt(base) });
+  t.deepEqual(await client.listOffset('in-batch', 0, -3n), { offset: 6n, timestamp: BigInt(base + 20_000) });
+});
+
 test('errors: unknown topic without auto-creation, oversized record, out-of-range offset; the broker keeps serving', async (t) => {
   const broker = await withBroker({ 'auto.create.topics.enable': false });
   t.teardown(() => broker.stop());
