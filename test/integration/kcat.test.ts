@@ -11,7 +11,8 @@ if (kcatMissing) console.warn('kcat not found: skipping the kcat suite (apt-get 
 
 const TOTAL = 100_000;
 /** The suite runs many brokers in one process; give librdkafka room when the event loop is busy. */
-const PATIENT = ['-X', 'api.version.request.timeout.ms=30000', '-X', 'socket.timeout.ms=60000', '-X', 'metadata.request.timeout.ms=30000'];
+// kcat waits 5 s for its first metadata by default (-m); a loaded 2-core CI machine can take longer.
+const PATIENT = ['-m', '30', '-X', 'api.version.request.timeout.ms=30000', '-X', 'socket.timeout.ms=60000', '-X', 'metadata.request.timeout.ms=30000'];
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
 function lines(from: number, to: number): string {
@@ -69,7 +70,7 @@ maybe('kafkajs -> kcat: records produced by kafkajs with every codec read back b
     await producer.send({ topic: 'from-kafkajs', compression: types[c], messages: Array.from({ length: per }, (_, j) => ({ key: recordAt(c * per + j).key, value: recordAt(c * per + j).value, headers: { h: recordAt(c * per + j).header } })) });
   }
   await producer.disconnect();
-  const r = await run('kcat', ['-C', '-b', broker.bootstrap, '-t', 'from-kafkajs', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o\t%k\t%s\t%h\n'], { timeoutMs: 60_000 });
+  const r = await run('kcat', ['-C', '-b', broker.bootstrap, '-t', 'from-kafkajs', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o\t%k\t%s\t%h\n', ...PATIENT], { timeoutMs: 60_000 });
   t.is(r.code, 0, r.stderr);
   const rows = r.stdout.trimEnd().split('\n');
   t.is(rows.length, per * types.length);
