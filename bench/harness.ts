@@ -19,6 +19,8 @@ export interface CaseResult {
   ratioTo?: string;
   /** this case's throughput divided by the reference's (higher is better) */
   ratio?: number;
+  /** false: the ratio is reported but not checked against the baseline (see BenchTask.gate) */
+  gated?: boolean;
 }
 
 export interface Suite {
@@ -40,6 +42,12 @@ export interface BenchTask {
   items?: number;
   /** name of another task in the same group to report a ratio against */
   ref?: string;
+  /**
+   * false for a ratio too noisy to gate on (it swings more than 10% between
+   * back-to-back runs on an idle machine: thread hops, loopback servers,
+   * memory-bandwidth references): reported, never a regression. Default true.
+   */
+  gate?: boolean;
   beforeAll?: () => unknown | Promise<unknown>;
   afterAll?: () => unknown | Promise<unknown>;
 }
@@ -78,6 +86,7 @@ export async function measure(suite: string, tasks: BenchTask[], opts: RunOption
     const ref = results.find((r) => r.name === t.ref);
     if (!ref) throw new Error(`bench case ${suite}/${t.name} refers to missing case ${t.ref}`);
     me.ratioTo = t.ref;
+    if (t.gate === false) me.gated = false;
     me.ratio = rate(me, t) / rate(ref, tasks.find((x) => x.name === t.ref)!);
   }
   return results;

@@ -16,8 +16,8 @@ export default defineSuite('protocol/compression', async (opts) => {
     const codec = codecFor(type);
     const packed = codec.compressSync(data);
     const n = COMPRESSION_NAMES[type];
-    tasks.push({ name: `${n} compress`, bytes: SIZE, ref: 'copy 64 KiB (Buffer.copy)', fn: () => codec.compressSync(data) });
-    tasks.push({ name: `${n} decompress`, bytes: SIZE, ref: 'copy 64 KiB (Buffer.copy)', fn: () => codec.decompressSync(packed) });
+    tasks.push({ name: `${n} compress`, bytes: SIZE, ref: 'copy 64 KiB (Buffer.copy)', gate: false, fn: () => codec.compressSync(data) });
+    tasks.push({ name: `${n} decompress`, bytes: SIZE, ref: 'copy 64 KiB (Buffer.copy)', gate: false, fn: () => codec.decompressSync(packed) });
   }
   return measure('protocol/compression', tasks, opts);
 });
