@@ -58,7 +58,7 @@ export class Dispatcher {
       if (err instanceof ProtocolError) throw new CloseConnection(`malformed ${apiCodecs(header.apiKey, header.apiVersion).name} v${header.apiVersion} request: ${err.message}`);
       throw err;
     }
-    const ctx = { broker: this.broker, header, connectionId: conn.id };
+    const ctx = { broker: this.broker, header, connectionId: conn.id, clientHost: conn.clientHost };
     let result: HandlerResult<ApiKey> | Promise<HandlerResult<ApiKey>>;
     try {
       result = handler.handle(ctx, body as never);

@@ -14,6 +14,8 @@ export interface RequestContext {
   readonly header: RequestHeader;
   /** Connection id, for fetch sessions and logs. */
   readonly connectionId: number;
+  /** The client's address as Kafka reports it ("/127.0.0.1"): DescribeGroups shows it per member. */
+  readonly clientHost: string;
 }
 
 export type HandlerResult<K extends ApiKey> = Input<ResponseDataByKey[K]> | null;

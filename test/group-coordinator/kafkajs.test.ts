@@ -87,6 +87,8 @@ test.serial('classic scenario: one consumer gets all partitions, a second splits
   const d = await admin.describeGroups(['g1']);
   t.is(d.groups[0]!.state, 'Stable');
   t.is(d.groups[0]!.members.length, 5);
+  // Kafka reports each member's host as its peer address, "/<ip>".
+  t.deepEqual([...new Set(d.groups[0]!.members.map((m) => m.clientHost))], ['/127.0.0.1']);
   const listed = await admin.listGroups();
   t.deepEqual(listed.groups.map((g) => g.groupId).sort(), ['g1', 'g2']);
   await admin.disconnect();

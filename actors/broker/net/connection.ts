@@ -57,6 +57,8 @@ function isFetch(frame: Buffer): boolean {
 export class Connection {
   readonly id = nextConnectionId++;
   readonly remote: string;
+  /** The peer's address as Kafka reports a client host ("/127.0.0.1"). */
+  readonly clientHost: string;
   private readonly reader: FrameReader;
   /** Requests read and not yet written, oldest first. */
   private readonly slots: Slot[] = [];
@@ -77,6 +79,7 @@ export class Connection {
     private readonly options: ConnectionOptions,
   ) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.clientHost = socket.remoteAddress ? `/${socket.remoteAddress}` : '';
     this.reader = new FrameReader(options.maxFrameBytes);
     this.lastActiveMs = options.now();
     socket.setNoDelay(true);

@@ -29,7 +29,7 @@ export const joinGroup = defineHandler({
           protocolType: req.protocolType,
           protocols: req.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) })),
           clientId: ctx.header.clientId ?? '',
-          clientHost: '',
+          clientHost: ctx.clientHost,
           requireKnownMemberId: v >= 4,
           supportsSkipAssignment: v >= 9,
         },
