@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFlags } from '../../cli/perf/args.js';
 import { startLimitServer } from './server.js';
+import { stopWhen } from './stop-when.js';
 
 const flags = parseFlags(process.argv.slice(2), {
   'fetch-records': { type: 'int', default: 0, min: 0, help: 'records in the in-memory log every fetch reads' },
@@ -33,11 +34,4 @@ const stop = (): void => {
   stopping = true;
   void server.close().then(() => process.exit(0));
 };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-if (flags.exitWithStdin) {
-  process.stdin.on('end', stop);
-  process.stdin.on('close', stop);
-  process.stdin.resume();
-}
-setTimeout(stop, flags.maxMs).unref();
+stopWhen(flags, stop);

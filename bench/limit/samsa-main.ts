@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFlags } from '../../cli/perf/args.js';
 import { startBroker } from '../../index.js';
+import { stopWhen } from './stop-when.js';
 
 const flags = parseFlags(process.argv.slice(2), {
   workers: { type: 'int', default: 0, min: 0, help: 'worker threads for partition actors' },
@@ -29,11 +30,4 @@ const stop = (): void => {
   };
   broker.stop().then(done, done);
 };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-if (flags.exitWithStdin) {
-  process.stdin.on('end', stop);
-  process.stdin.on('close', stop);
-  process.stdin.resume();
-}
-setTimeout(stop, flags.maxMs).unref();
+stopWhen(flags, stop);

@@ -6,7 +6,7 @@ import { parseFlags, usage, type ParsedFlags } from './args.js';
 import { runConsumeWorkload } from './consume-loop.js';
 import { CONSUME_FLAGS } from './flags.js';
 import { LatencyRecorder } from './latency.js';
-import type { PerfIo } from './produce.js';
+import { defaultIo, type PerfIo } from './produce.js';
 import { formatSummary, startProgress, summarize, type PerfSummary } from './report.js';
 
 export type ConsumeFlags = ParsedFlags<typeof CONSUME_FLAGS>;
@@ -16,7 +16,7 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeFlags {
 }
 
 /** Runs `samsa perf consume`; resolves with the summary (null for --help). */
-export async function runPerfConsume(argv: readonly string[], io: PerfIo = { stdout: process.stdout, stderr: process.stderr }): Promise<PerfSummary | null> {
+export async function runPerfConsume(argv: readonly string[], io: PerfIo = defaultIo()): Promise<PerfSummary | null> {
   const f = parseConsumeArgs(argv);
   if (f.help) {
     io.stdout.write(usage('samsa perf consume', CONSUME_FLAGS) + '\n');

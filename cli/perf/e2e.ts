@@ -9,7 +9,7 @@ import { parseFlags, usage, type ParsedFlags } from './args.js';
 import { runConsumeWorkload } from './consume-loop.js';
 import { COMPRESSION_IDS, E2E_FLAGS, parseAcks } from './flags.js';
 import { LatencyRecorder } from './latency.js';
-import { batchRecordsOf, type PerfIo } from './produce.js';
+import { batchRecordsOf, defaultIo, type PerfIo } from './produce.js';
 import { runProduceWorkload } from './produce-loop.js';
 import { formatSummary, startProgress, summarize, type PerfSummary } from './report.js';
 
@@ -19,7 +19,7 @@ export function parseE2eArgs(argv: readonly string[]): E2eFlags {
   return parseFlags(argv, E2E_FLAGS);
 }
 
-export async function runPerfE2e(argv: readonly string[], io: PerfIo = { stdout: process.stdout, stderr: process.stderr }): Promise<PerfSummary | null> {
+export async function runPerfE2e(argv: readonly string[], io: PerfIo = defaultIo()): Promise<PerfSummary | null> {
   const f = parseE2eArgs(argv);
   if (f.help) {
     io.stdout.write(usage('samsa perf e2e', E2E_FLAGS) + '\n');

@@ -15,7 +15,7 @@ export interface PerfIo {
   stderr: NodeJS.WritableStream;
 }
 
-const defaultIo = (): PerfIo => ({ stdout: process.stdout, stderr: process.stderr });
+export const defaultIo = (): PerfIo => ({ stdout: process.stdout, stderr: process.stderr });
 
 export function parseProduceArgs(argv: readonly string[]): ProduceFlags {
   return parseFlags(argv, PRODUCE_FLAGS);
