@@ -12,6 +12,7 @@
  * batches, and on a worker thread when partitions run on the pool.
  */
 import { COMPRESSION_NAMES, decompressSync, type CompressionType } from '../../protocol/compression/index.js';
+import { Reader } from '../../protocol/primitives/reader.js';
 
 const RECORD_COUNT_AT = 57;
 const RECORDS_AT = 61;
@@ -26,25 +27,14 @@ export function compressedRecordsProblem(buf: Buffer, start: number, size: numbe
   } catch (err) {
     return `record batch at byte ${start}: its ${name} payload does not decompress (${(err as Error).message})`;
   }
-  let pos = 0;
+  const r = new Reader(data);
   for (let i = 0; i < count; i++) {
-    const length = readZigZagVarint(data, pos);
-    if (length === null || length.value <= 0 || length.next + length.value > data.length) {
+    const length = r.varint();
+    if (r.failed || length <= 0 || length > r.remaining) {
       return `record batch at byte ${start}: record ${i} of ${count} does not fit its decompressed ${name} payload`;
     }
-    pos = length.next + length.value;
+    r.skip(length);
   }
-  if (pos !== data.length) return `record batch at byte ${start}: ${data.length - pos} bytes follow its ${count} records`;
-  return null;
-}
-
-function readZigZagVarint(b: Buffer, pos: number): { value: number; next: number } | null {
-  let raw = 0;
-  for (let shift = 0; shift <= 28; shift += 7) {
-    if (pos >= b.length) return null;
-    const byte = b[pos++]!;
-    raw |= (byte & 0x7f) << shift;
-    if ((byte & 0x80) === 0) return { value: (raw >>> 1) ^ -(raw & 1), next: pos };
-  }
+  if (r.remaining !== 0) return `record batch at byte ${start}: ${r.remaining} bytes follow its ${count} records`;
   return null;
 }
