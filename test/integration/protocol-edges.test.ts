@@ -3,6 +3,7 @@ import test from 'ava';
 import { connect, type Socket } from 'node:net';
 import { decodeResponseFrame, encodeRequestFrame, ErrorCode, Writer } from '../../protocol/index.js';
 import { FrameReader } from '../../actors/broker/net/frame-reader.js';
+import { rawFrame } from '../torture/harness/wire.js';
 import { withBroker } from './helpers.js';
 
 function open(port: number): Promise<{ socket: Socket; next(): Promise<Buffer>; closed: Promise<void> }> {
@@ -31,18 +32,6 @@ function open(port: number): Promise<{ socket: Socket; next(): Promise<Buffer>; 
     );
     socket.once('error', reject);
   });
-}
-
-/** Header v1 (client id null), or v2 with an empty tagged-field section when `flexible`. */
-function rawFrame(apiKey: number, version: number, correlationId: number, body: Buffer, flexible = false): Buffer {
-  const header = Buffer.alloc(flexible ? 11 : 10);
-  header.writeInt16BE(apiKey, 0);
-  header.writeInt16BE(version, 2);
-  header.writeInt32BE(correlationId, 4);
-  header.writeInt16BE(-1, 8);
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(header.length + body.length, 0);
-  return Buffer.concat([size, header, body]);
 }
 
 test('ApiVersions at an unknown version is answered in v0 with UNSUPPORTED_VERSION and the served ranges', async (t) => {

@@ -13,7 +13,7 @@ import { liveFuzz } from './fuzz/live-fuzz.js';
 import { createTopic } from './harness/admin.js';
 import { BrokerProcess } from './harness/broker-process.js';
 import { Random, seedFromEnv } from './harness/random.js';
-import { WireClient } from './harness/wire.js';
+import { rawFrame, WireClient } from './harness/wire.js';
 
 const CI_FRAMES = 30_000;
 const MIB = 1 << 20;
@@ -38,17 +38,6 @@ async function brokerFor(t: import('ava').ExecutionContext): Promise<BrokerProce
   });
   await createTopic(broker.port, 'fuzz', 2);
   return broker;
-}
-
-function rawFrame(apiKey: number, version: number, correlationId: number, body: Buffer, flexible: boolean): Buffer {
-  const header = Buffer.alloc(flexible ? 11 : 10);
-  header.writeInt16BE(apiKey, 0);
-  header.writeInt16BE(version, 2);
-  header.writeInt32BE(correlationId, 4);
-  header.writeInt16BE(-1, 8);
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(header.length + body.length, 0);
-  return Buffer.concat([size, header, body]);
 }
 
 const BROKEN_BATCHES = BATCH_DAMAGE.filter((d) => d !== 'garbage-compressed');

@@ -119,3 +119,15 @@ export class WireClient {
     this.pending.clear();
   }
 }
+
+/** Header v1 (client id null), or v2 with an empty tagged-field section when `flexible`. */
+export function rawFrame(apiKey: number, version: number, correlationId: number, body: Buffer, flexible = false): Buffer {
+  const header = Buffer.alloc(flexible ? 11 : 10);
+  header.writeInt16BE(apiKey, 0);
+  header.writeInt16BE(version, 2);
+  header.writeInt32BE(correlationId, 4);
+  header.writeInt16BE(-1, 8);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(header.length + body.length, 0);
+  return Buffer.concat([size, header, body]);
+}
