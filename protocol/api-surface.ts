@@ -1,8 +1,7 @@
 // What samsa advertises in ApiVersions: per API key, the spec's versions and the
 // range the broker really serves. The broker fills `served` beside its handlers;
 // keys with served === null are not advertised.
-import { API_CODECS } from './generated/apis.js';
-import type { ApiVersionsResponseData } from './generated/api-versions-response.js';
+import { API_CODECS, type ApiVersionsResponseData } from './generated/index.js';
 import type { Input } from './primitives/input.js';
 
 export interface VersionSpan {

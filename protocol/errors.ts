@@ -1,7 +1,7 @@
 // One registry of Kafka error codes (generated from errors.tsv) and the two error
 // classes: KafkaError for operating errors that travel to the client as a code,
 // ProtocolError for frames that cannot be decoded (the connection is closed).
-import { ERROR_TABLE, ErrorCode, type ErrorInfo } from './generated/error-codes.js';
+import { ERROR_TABLE, ErrorCode, type ErrorInfo } from './generated/index.js';
 
 export { ERROR_TABLE, ErrorCode, type ErrorInfo };
 export { ProtocolError, PROTOCOL_ERROR_CODE, type ProtocolErrorReason } from './protocol-error.js';

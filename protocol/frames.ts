@@ -1,7 +1,7 @@
 // Whole frames: size prefix + header + body. Decoding runs the generated codec for
 // the header's API key and version and checks the reader once at the end;
 // encoding returns Buffer[] chunks for socket.writev, with record bytes by reference.
-import { API_CODECS, type RequestDataByKey, type ResponseDataByKey } from './generated/apis.js';
+import { API_CODECS, type RequestDataByKey, type ResponseDataByKey } from './generated/index.js';
 import { readRequestHeader, readResponseHeader, writeRequestHeader, writeResponseHeader, type RequestHeader } from './headers.js';
 import type { Input } from './primitives/input.js';
 import { Reader } from './primitives/reader.js';

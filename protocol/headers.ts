@@ -2,9 +2,14 @@
 // version: flexible requests use header v2 (v1 otherwise, v0 for ControlledShutdown
 // v0); flexible responses use header v1, except ApiVersions, which always answers
 // with v0 so a client can read the reply to a version the broker does not know.
-import { API_CODECS } from './generated/apis.js';
-import { decodeRequestHeader as decodeHeaderBody, encodeRequestHeader, type RequestHeaderData } from './generated/request-header.js';
-import { decodeResponseHeader as decodeResponseHeaderBody, encodeResponseHeader as encodeResponseHeaderBody } from './generated/response-header.js';
+import {
+  API_CODECS,
+  decodeRequestHeader as decodeHeaderBody,
+  encodeRequestHeader,
+  type RequestHeaderData,
+  decodeResponseHeader as decodeResponseHeaderBody,
+  encodeResponseHeader as encodeResponseHeaderBody,
+} from './generated/index.js';
 import type { Reader } from './primitives/reader.js';
 import type { Writer } from './primitives/writer.js';
 

@@ -1,24 +1,19 @@
-// Emits the modules that tie the generated codecs together: the per-API table
-// (versions and codecs by api key), the barrel index, and the error-code table.
-import { isEmpty, type MessageSpec } from './spec.js';
-import { GENERATED_MARK, fileNameOf } from './emit-message.js';
+// Emits the one generated module, protocol/generated/index.ts: the error-code
+// table, the per-API table (versions and codecs by api key), then every spec's
+// interfaces and codecs, with the imports of all of them once at the top. One
+// module loads several times faster than one per spec (ESM costs per module).
+import { isEmpty, type MessageSpec, type StructSpec } from './spec.js';
+import { GENERATED_MARK, Imports, emitMessage, importLines, typeNameOf } from './emit-message.js';
 
 function apiName(msg: MessageSpec): string {
   return msg.name.replace(/(Request|Response)$/, '');
 }
 
-export function emitApis(messages: MessageSpec[]): string {
+function emitApis(messages: MessageSpec[]): string {
   const requests = messages.filter((m) => m.kind === 'request').sort((a, b) => a.apiKey! - b.apiKey!);
   const responses = new Map(messages.filter((m) => m.kind === 'response').map((m) => [m.apiKey!, m]));
-  const out: string[] = [GENERATED_MARK, '// Every API key: its versions and its four codecs.'];
-  out.push(`import type { ApiCodecs } from '../api-codecs.js';`);
-  for (const req of requests) {
-    const res = responses.get(req.apiKey!);
-    if (!res) throw new Error(`no response spec for ${req.name}`);
-    out.push(`import { encode${req.name}, decode${req.name}, type ${req.name}Data } from './${fileNameOf(req.name)}.js';`);
-    out.push(`import { encode${res.name}, decode${res.name}, type ${res.name}Data } from './${fileNameOf(res.name)}.js';`);
-  }
-  out.push('');
+  const out: string[] = ['// Every API key: its versions and its four codecs.', ''];
+  for (const req of requests) if (!responses.has(req.apiKey!)) throw new Error(`no response spec for ${req.name}`);
   out.push('export const ApiKey = {');
   for (const req of requests) out.push(`  ${apiName(req)}: ${req.apiKey},`);
   out.push('} as const;');
@@ -46,21 +41,13 @@ export function emitApis(messages: MessageSpec[]): string {
   return out.join('\n') + '\n';
 }
 
-export function emitBarrel(all: MessageSpec[]): string {
-  const out = [GENERATED_MARK];
-  for (const m of [...all].sort((a, b) => a.name.localeCompare(b.name))) out.push(`export * from './${fileNameOf(m.name)}.js';`);
-  out.push(`export * from './apis.js';`);
-  out.push(`export * from './error-codes.js';`);
-  return out.join('\n') + '\n';
-}
-
 function defaultMessage(name: string): string {
   if (name === 'NONE') return 'No error.';
   const s = name.toLowerCase().replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1) + '.';
 }
 
-export function emitErrors(tsv: string): string {
+function emitErrors(tsv: string): string {
   const rows: { code: number; name: string; retriable: boolean }[] = [];
   for (const line of tsv.split('\n')) {
     if (!line.trim() || line.startsWith('#')) continue;
@@ -69,7 +56,7 @@ export function emitErrors(tsv: string): string {
     rows.push({ code: Number(code), name: name.trim(), retriable: retriable.trim() === 'true' });
   }
   rows.sort((a, b) => a.code - b.code);
-  const out = [GENERATED_MARK, '// Every Kafka error code. A code never changes meaning.', ''];
+  const out = ['// Every Kafka error code. A code never changes meaning.', ''];
   out.push('export const ErrorCode = {');
   for (const r of rows) out.push(`  ${r.name}: ${r.code},`);
   out.push('} as const;');
@@ -79,4 +66,42 @@ export function emitErrors(tsv: string): string {
   for (const r of rows) out.push(`  { code: ${r.code}, name: '${r.name}', retriable: ${r.retriable}, message: ${JSON.stringify(defaultMessage(r.name))} },`);
   out.push('];');
   return out.join('\n') + '\n';
+}
+
+/** Module-level names of a spec's section: exported codecs and types, private helpers. */
+function namesOf(msg: MessageSpec): string[] {
+  const names = [`encode${msg.name}`, `decode${msg.name}`];
+  const seen = new Set<StructSpec>();
+  const visit = (s: StructSpec): void => {
+    if (seen.has(s)) return;
+    seen.add(s);
+    const t = typeNameOf(msg, s);
+    names.push(t, `def${t}`, `e${t}`, `d${t}`, `t${t}`);
+    for (const f of s.fields) if (f.struct) visit(f.struct);
+  };
+  visit(msg.root);
+  return names;
+}
+
+/**
+ * The whole generated module. `messages` are the API messages (they make the API
+ * table), `records` the other specs (group coordinator and log records).
+ */
+export function emitModule(messages: MessageSpec[], records: MessageSpec[], errorsTsv: string): string {
+  const all = [...messages, ...records].sort((a, b) => a.name.localeCompare(b.name));
+  const owner = new Map<string, string>();
+  for (const m of all) {
+    for (const n of namesOf(m)) {
+      const prev = owner.get(n);
+      if (prev !== undefined && prev !== m.name) throw new Error(`${n} is defined by both ${prev} and ${m.name}`);
+      owner.set(n, m.name);
+    }
+  }
+  const uses = new Imports();
+  const sections = all.map((m) => emitMessage(m, uses));
+  const head = [GENERATED_MARK, '// The Kafka protocol: error codes, the API table, and every message spec\'s types and codecs.'];
+  head.push(...importLines(uses));
+  head.push(`import type { ApiCodecs } from '../api-codecs.js';`);
+  const apis = emitApis(messages.filter((m) => m.kind === 'request' || m.kind === 'response'));
+  return [head.join('\n') + '\n', emitErrors(errorsTsv), apis, ...sections].join('\n');
 }

@@ -1,22 +1,18 @@
 // `npm run gen`: regenerates protocol/generated/ from the specs.
 // `npm run gen:check`: generates into a temp dir and fails on any difference from
-// the committed output (skips with a note when the specs are absent).
+// the committed output, including .ts files there that gen no longer emits
+// (skips with a note when the specs are absent).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpecSet, projectRootFrom, specDir } from './spec.js';
-import { emitMessage, fileNameOf, GENERATED_MARK } from './emit-message.js';
-import { emitApis, emitBarrel, emitErrors } from './emit-index.js';
+import { GENERATED_MARK } from './emit-message.js';
+import { emitModule } from './emit-index.js';
 
+/** File name -> text. One module: protocol/generated/index.ts. */
 export function generate(specs: string): Map<string, string> {
   const set = loadSpecSet(specs);
-  const files = new Map<string, string>();
-  const all = [...set.messages, ...set.records];
-  for (const m of all) files.set(`${fileNameOf(m.name)}.ts`, emitMessage(m));
-  files.set('apis.ts', emitApis(set.messages.filter((m) => m.kind === 'request' || m.kind === 'response')));
-  files.set('error-codes.ts', emitErrors(set.errorsTsv));
-  files.set('index.ts', emitBarrel(all));
-  return files;
+  return new Map([['index.ts', emitModule(set.messages, set.records, set.errorsTsv)]]);
 }
 
 function writeAll(dir: string, files: Map<string, string>): void {
@@ -47,7 +43,7 @@ function main(): void {
   const files = generate(specs);
   if (!check) {
     writeAll(outDir, files);
-    process.stdout.write(`generated ${files.size} files into protocol/generated/\n`);
+    process.stdout.write(`generated protocol/generated/${[...files.keys()].join(', ')}\n`);
     return;
   }
   const tmp = mkdtempSync(join(tmpdir(), 'samsa-gen-'));
@@ -63,7 +59,7 @@ function main(): void {
     if (diffs.length) {
       process.stdout.write(`protocol/generated/ is out of date (npm run gen):\n  ${diffs.join('\n  ')}\n`);
       process.exitCode = 1;
-    } else process.stdout.write(`protocol/generated/ is up to date (${files.size} files)\n`);
+    } else process.stdout.write(`protocol/generated/ is up to date (${[...files.keys()].join(', ')})\n`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
