@@ -5,6 +5,9 @@ export interface ParsedArgs {
   readonly options: Map<string, string[]>;
 }
 
+/** The boolean flags of `samsa groups` (here, so that cli/main.ts parses them without loading the command). */
+export const GROUPS_BOOLEANS = ['to-earliest', 'to-latest', 'execute'];
+
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

@@ -3,7 +3,6 @@ import { flag, onlyOptions, option, UsageError, type ParsedArgs } from './args.j
 import { KafkaClient, type CommittedOffset, type GroupDescription } from './console/client.js';
 
 export const GROUPS_OPTIONS = ['bootstrap-server', 'topic', 'to-earliest', 'to-latest', 'to-offset', 'to-datetime', 'execute'];
-export const GROUPS_BOOLEANS = ['to-earliest', 'to-latest', 'execute'];
 
 const USAGE = 'samsa groups list | describe <group> | delete <group> | reset-offsets <group> --topic T (--to-earliest | --to-latest | --to-offset N | --to-datetime ISO) [--execute]';
 

@@ -8,13 +8,9 @@
  * the broker's CPU under produce load, most of it on the second core). A
  * larger initial old-space limit, like Kafka's -Xms, removes them.
  */
-import { parseArgs, UsageError } from './args.js';
-import { consumeCommand } from './consume.js';
-import { GROUPS_BOOLEANS, groupsCommand } from './groups.js';
-import { runPerf, UsageError as PerfUsageError } from './perf/index.js';
-import { produceCommand } from './produce.js';
-import { startCommand } from './start.js';
-import { topicsCommand } from './topics.js';
+// Each command's module is imported when that command runs: `samsa start` does
+// not load the client, console and perf modules, nor a client command the broker.
+import { GROUPS_BOOLEANS, parseArgs, UsageError } from './args.js';
 
 const USAGE = `usage: samsa <command> [options]
 
@@ -44,18 +40,18 @@ async function main(argv: string[]): Promise<void> {
   const out = (line: string) => process.stdout.write(line + '\n');
   switch (command) {
     case 'start':
-      return startCommand(args);
+      return (await import('./start.js')).startCommand(args);
     case 'topics':
-      return topicsCommand(args, out);
+      return (await import('./topics.js')).topicsCommand(args, out);
     case 'produce':
-      return produceCommand(args, process.stdin, out);
+      return (await import('./produce.js')).produceCommand(args, process.stdin, out);
     case 'consume':
-      return consumeCommand(args, out);
+      return (await import('./consume.js')).consumeCommand(args, out);
     case 'groups':
-      return groupsCommand(args, out);
+      return (await import('./groups.js')).groupsCommand(args, out);
     case 'perf':
       // perf parses its own flags (it is also run from bench/ harnesses).
-      await runPerf(rest);
+      await (await import('./perf/index.js')).runPerf(rest);
       return;
     case undefined:
     case 'help':
