@@ -88,6 +88,8 @@ export class Broker implements BrokerCore {
       module: new URL('../partition/partition-actor.js', import.meta.url),
       exportName: 'PartitionActor',
       placement: 'pool',
+      // a topic's partitions take turns over the workers (keys are `<topic>-<n>`)
+      placementRule: 'spread',
       mailboxCapacity: 4096,
     });
     const router = new PartitionRouter(

@@ -68,7 +68,7 @@ export async function host(args: HostTaskArgs): Promise<void> {
     askTimeoutMs: args.askTimeoutMs,
     route(kind, key) {
       const spec = specs.get(kind);
-      if (spec?.placement === 'pool' && workerIndexForKey(key, workers) === workerIndex) return { local: true };
+      if (spec?.placement === 'pool' && workerIndexForKey(key, workers, spec.placementRule) === workerIndex) return { local: true };
       return { local: false, link: 0 };
     },
     routeIsStable: (kind) => specs.has(kind),

@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { assertKindName } from './address.js';
 import type { BehaviourFactory } from './behaviour.js';
+import type { PlacementRule } from './placement.js';
 import { resolveRestartPolicy, type RestartPolicy } from './restart-policy.js';
 
 export type Placement = 'inline' | 'pool';
@@ -20,6 +21,9 @@ export interface KindOptions<M = unknown, R = unknown> {
   factory?: BehaviourFactory<M, R>;
   /** default 'inline'; 'pool' falls back to inline when the system has no workers */
   placement?: Placement;
+  /** how pool placement picks a worker: 'hash' (default) xxhash64(key) mod workers;
+   *  'spread' places keys `<group>-<n>` at (xxhash64(group) + n) mod workers, evenly */
+  placementRule?: PlacementRule;
   /** messages queued per actor before tell drops and ask rejects with MailboxFullError; default 1024 */
   mailboxCapacity?: number;
   restart?: Partial<RestartPolicy>;
@@ -30,6 +34,7 @@ export interface KindSpec {
   moduleUrl: string | null;
   exportName: string;
   placement: Placement;
+  placementRule: PlacementRule;
   mailboxCapacity: number;
   restart: RestartPolicy;
 }
@@ -38,6 +43,8 @@ export function toKindSpec(kind: string, opts: KindOptions): KindSpec {
   assertKindName(kind);
   const placement = opts.placement ?? 'inline';
   if (placement !== 'inline' && placement !== 'pool') throw new TypeError(`kind ${kind}: unknown placement ${String(placement)}`);
+  const placementRule = opts.placementRule ?? 'hash';
+  if (placementRule !== 'hash' && placementRule !== 'spread') throw new TypeError(`kind ${kind}: unknown placementRule ${String(placementRule)}`);
   if (!opts.module && !opts.factory) throw new TypeError(`kind ${kind}: give module (and exportName) or factory`);
   if (opts.module && opts.factory) throw new TypeError(`kind ${kind}: give module or factory, not both`);
   if (placement === 'pool' && !opts.module) throw new TypeError(`kind ${kind}: pool placement needs a module URL the workers can import`);
@@ -50,6 +57,7 @@ export function toKindSpec(kind: string, opts: KindOptions): KindSpec {
     moduleUrl: opts.module ? moduleHref(opts.module) : null,
     exportName: opts.exportName ?? 'default',
     placement,
+    placementRule,
     mailboxCapacity,
     restart: resolveRestartPolicy(opts.restart),
   };

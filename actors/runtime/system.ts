@@ -158,7 +158,7 @@ export class ActorSystem {
   #route(kind: string, key: string): Route {
     const spec = this.#specs.get(kind);
     if (!spec) throw new UnknownKindError(`no actor kind ${kind} registered`);
-    if (spec.placement === 'pool' && this.#pool) return { local: false, link: workerIndexForKey(key, this.workers) };
+    if (spec.placement === 'pool' && this.#pool) return { local: false, link: workerIndexForKey(key, this.workers, spec.placementRule) };
     return { local: true };
   }
 

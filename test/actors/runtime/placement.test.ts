@@ -18,6 +18,32 @@ test('workerIndexForKey is xxhash64 of the key mod the worker count', (t) => {
   t.throws(() => workerIndexForKey('a', 0), { instanceOf: RangeError });
 });
 
+test("'spread' placement deals a group's numbered members round-robin from the group's hash", (t) => {
+  for (const workers of [2, 3, 4]) {
+    for (const group of ['orders', 'payments', 'a-b-c', '']) {
+      const first = workerIndexForKey(group, workers);
+      const placed = Array.from({ length: 4 * workers }, (_, n) => workerIndexForKey(`${group}-${n}`, workers, 'spread'));
+      t.deepEqual(placed, placed.map((_, n) => (first + n) % workers), `${group} over ${workers}`);
+    }
+  }
+  // keys that are not `<group>-<decimal>` fall back to hashing the whole key
+  for (const key of ['orders', 'orders-', 'orders-01', 'orders-x', 'orders-12345678901']) {
+    t.is(workerIndexForKey(key, 4, 'spread'), workerIndexForKey(key, 4), key);
+  }
+});
+
+eachMode('a spread kind places 8 members of a group evenly over the workers', async (t, mode) => {
+  const h = await startHarness(t, mode, { placementRule: 'spread' });
+  const group = h.key('topic');
+  const counts = new Map<number, number>();
+  for (let n = 0; n < 8; n++) {
+    const where = await h.system.ref<TestMsg, Where>('test', `${group}-${n}`).ask({ op: 'where' });
+    t.is(where.workerIndex, mode.workers === 0 ? -1 : workerIndexForKey(`${group}-${n}`, mode.workers, 'spread'));
+    counts.set(where.workerIndex, (counts.get(where.workerIndex) ?? 0) + 1);
+  }
+  t.deepEqual([...counts.values()], mode.workers === 0 ? [8] : Array.from({ length: mode.workers }, () => 8 / mode.workers));
+});
+
 eachMode('the same key always runs on the same worker and keys spread over workers', async (t, mode) => {
   const h = await startHarness(t, mode);
   const keys = Array.from({ length: 16 }, (_, i) => `orders-${i}-${h.key()}`);
