@@ -16,6 +16,8 @@ export interface ServerProcess {
   name: string;
   bootstrap: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: no shutdown work runs. */
+  kill?(): Promise<void>;
 }
 
 /** Starts `script` (relative to dist/bench) and waits for its bootstrap line. */
@@ -45,7 +47,17 @@ export async function startServerProcess(name: string, script: string, args: rea
       reject(new Error(`${name} exited with ${code} before listening: ${stderr}`));
     });
   });
-  return { name, bootstrap, stop: () => stopChild(child) };
+  return {
+    name,
+    bootstrap,
+    stop: () => stopChild(child),
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
