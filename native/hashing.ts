@@ -105,3 +105,22 @@ export function partitionForBatch(keys: PackedKeys, numPartitions: number, out?:
   addon.murmur2Batch(keys.bytes, keys.offsets, result, numPartitions);
   return result;
 }
+
+/** A murmur2 batch kernel: 16 keys per AVX-512 register, 8 per AVX2 register, or scalar code. */
+export type Murmur2Kernel = 'avx512' | 'avx2' | 'portable';
+
+/** The batch kernels this CPU can run, fastest first; the batch calls use the first. For tests and benchmarks. */
+export function murmur2Kernels(): Murmur2Kernel[] {
+  return addon.murmur2Kernels() as Murmur2Kernel[];
+}
+
+/**
+ * The batch calls on one named kernel: hashes when numPartitions is 0, else
+ * partitions. Throws INVALID_ARGUMENT when the CPU cannot run it. For tests and benchmarks.
+ */
+export function murmur2BatchWith(kernel: Murmur2Kernel, keys: PackedKeys, numPartitions: number, out?: Int32Array): Int32Array {
+  if (numPartitions !== 0) assertPartitions(numPartitions);
+  const result = batchOut(keys, out);
+  addon.murmur2Batch(keys.bytes, keys.offsets, result, numPartitions, kernel);
+  return result;
+}

@@ -11,7 +11,10 @@ export {
   murmur2Batch,
   partitionForBatch,
   packKeys,
+  murmur2Kernels,
+  murmur2BatchWith,
   type PackedKeys,
+  type Murmur2Kernel,
 } from './hashing.js';
 export { murmur2Js, partitionForJs } from './murmur2-js.js';
 export { KAFKA_DEFAULT_LOG_CONFIG, resolveLogConfig, type LogConfig } from './log-config.js';

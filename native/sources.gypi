@@ -10,6 +10,8 @@
       'native/src/crc32c_sse42.cc',
       'native/src/crc32c.cc',
       'native/src/murmur2.cc',
+      'native/src/murmur2_avx2.cc',
+      'native/src/murmur2_avx512.cc',
       'native/src/record_batch.cc',
       'native/src/file_io.cc',
       'native/src/mapping.cc',

@@ -57,9 +57,15 @@ Napi::Value Murmur2(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), murmur2(b.data, b.length));
 }
 
-// murmur2Batch(keys, offsets, out, numPartitions): key i is
+const struct {
+  const char* name;
+  Murmur2Kernel kernel;
+} kMurmur2Kernels[] = {{"avx512", Murmur2Kernel::kAvx512}, {"avx2", Murmur2Kernel::kAvx2}, {"portable", Murmur2Kernel::kPortable}};
+
+// murmur2Batch(keys, offsets, out, numPartitions[, kernel]): key i is
 // keys[offsets[i], offsets[i+1]); out[i] gets its hash, or its partition when
-// numPartitions > 0. One crossing for the whole batch.
+// numPartitions > 0. One crossing for the whole batch. `kernel` ('avx512',
+// 'avx2', 'portable') forces one kernel, for tests and benchmarks.
 Napi::Value Murmur2Batch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes keys = bytesOf(env, info[0]);
@@ -74,12 +80,37 @@ Napi::Value Murmur2Batch(const Napi::CallbackInfo& info) {
   size_t count = offsets.ElementLength() == 0 ? 0 : offsets.ElementLength() - 1;
   if (out.ElementLength() < count || numPartitions < 0) throwInvalidArgument(env, "output too small or bad partition count");
   const int32_t* off = offsets.Data();
-  // Checked in a pass of its own so the hashing loop has no exits.
-  for (size_t i = 0; i < count; i++) {
-    if (off[i] < 0 || off[i + 1] < off[i] || static_cast<size_t>(off[i + 1]) > keys.length) throwInvalidArgument(env, "key offsets outside the keys buffer");
+  // Inside the buffer when the first offset is >= 0, the last <= its length and
+  // none goes down; the loop has no exits, so the compiler vectorizes it.
+  bool descends = false;
+  for (size_t i = 0; i < count; i++) descends |= off[i + 1] < off[i];
+  if (count > 0 && (descends || off[0] < 0 || static_cast<size_t>(off[count]) > keys.length)) {
+    throwInvalidArgument(env, "key offsets outside the keys buffer");
+  }
+  if (info.Length() >= 5 && !info[4].IsUndefined()) {
+    if (!info[4].IsString()) throwInvalidArgument(env, "kernel must be a string");
+    const std::string name = info[4].As<Napi::String>().Utf8Value();
+    for (const auto& k : kMurmur2Kernels) {
+      if (name != k.name) continue;
+      if (!murmur2KernelAvailable(k.kernel)) throwInvalidArgument(env, "this CPU cannot run the " + name + " murmur2 kernel");
+      murmur2BatchWith(k.kernel, keys.data, off, count, numPartitions, out.Data());
+      return env.Undefined();
+    }
+    throwInvalidArgument(env, "unknown murmur2 kernel " + name);
   }
   murmur2Batch(keys.data, off, count, numPartitions, out.Data());
   return env.Undefined();
+}
+
+// The kernels this CPU can run, fastest first: the first is what murmur2Batch uses.
+Napi::Value Murmur2Kernels(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array names = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (const auto& k : kMurmur2Kernels) {
+    if (murmur2KernelAvailable(k.kernel)) names.Set(n++, Napi::String::New(env, k.name));
+  }
+  return names;
 }
 
 }  // namespace
@@ -91,6 +122,7 @@ void registerHashFunctions(Napi::Env env, Napi::Object exports) {
   exports.Set("crc32cHardwareAvailable", Napi::Function::New(env, Crc32cHardwareAvailable, "crc32cHardwareAvailable"));
   exports.Set("murmur2", Napi::Function::New(env, Murmur2, "murmur2"));
   exports.Set("murmur2Batch", Napi::Function::New(env, Murmur2Batch, "murmur2Batch"));
+  exports.Set("murmur2Kernels", Napi::Function::New(env, Murmur2Kernels, "murmur2Kernels"));
 }
 
 }  // namespace samsa

@@ -4,8 +4,8 @@
 
 namespace samsa {
 namespace {
-constexpr uint32_t kSeed = 0x9747b28cu;
-constexpr uint32_t kMultiplier = 0x5bd1e995u;
+constexpr uint32_t kSeed = kMurmur2Seed;
+constexpr uint32_t kMultiplier = kMurmur2Multiplier;
 constexpr int kShift = 24;
 
 // Little-endian 4-byte load, as Java assembles the word byte by byte.
@@ -90,7 +90,7 @@ struct FastMod {
 
 int32_t murmur2(const uint8_t* data, size_t length) { return static_cast<int32_t>(hash(data, length)); }
 
-void murmur2Batch(const uint8_t* keys, const int32_t* offsets, size_t count, int32_t numPartitions, int32_t* out) {
+void murmur2BatchPortable(const uint8_t* keys, const int32_t* offsets, size_t count, int32_t numPartitions, int32_t* out) {
   size_t i = 0;
   if (numPartitions <= 0) {
     for (; i + 4 <= count; i += 4) hash4(keys, offsets + i, [&](size_t lane, uint32_t h) { out[i + lane] = static_cast<int32_t>(h); });
@@ -100,6 +100,32 @@ void murmur2Batch(const uint8_t* keys, const int32_t* offsets, size_t count, int
   const FastMod mod(static_cast<uint32_t>(numPartitions));
   for (; i + 4 <= count; i += 4) hash4(keys, offsets + i, [&](size_t lane, uint32_t h) { out[i + lane] = static_cast<int32_t>(mod(h & 0x7fffffffu)); });
   for (; i < count; i++) out[i] = static_cast<int32_t>(mod(hash(keys + offsets[i], size_t(offsets[i + 1] - offsets[i])) & 0x7fffffffu));
+}
+
+bool murmur2KernelAvailable(Murmur2Kernel kernel) {
+  switch (kernel) {
+    case Murmur2Kernel::kPortable: return true;
+    case Murmur2Kernel::kAvx2: return murmur2Avx2Available();
+    case Murmur2Kernel::kAvx512: return murmur2Avx512Available();
+  }
+  return false;
+}
+
+void murmur2BatchWith(Murmur2Kernel kernel, const uint8_t* keys, const int32_t* offsets, size_t count, int32_t numPartitions, int32_t* out) {
+  switch (kernel) {
+    case Murmur2Kernel::kAvx512: return murmur2BatchAvx512(keys, offsets, count, numPartitions, out);
+    case Murmur2Kernel::kAvx2: return murmur2BatchAvx2(keys, offsets, count, numPartitions, out);
+    case Murmur2Kernel::kPortable: break;
+  }
+  murmur2BatchPortable(keys, offsets, count, numPartitions, out);
+}
+
+void murmur2Batch(const uint8_t* keys, const int32_t* offsets, size_t count, int32_t numPartitions, int32_t* out) {
+  // Decided once per process, as crc32c() does.
+  static const Murmur2Kernel best = murmur2Avx512Available() ? Murmur2Kernel::kAvx512
+                                    : murmur2Avx2Available() ? Murmur2Kernel::kAvx2
+                                                             : Murmur2Kernel::kPortable;
+  murmur2BatchWith(best, keys, offsets, count, numPartitions, out);
 }
 
 }  // namespace samsa
