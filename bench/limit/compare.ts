@@ -7,7 +7,8 @@
 //   node dist/bench/limit/compare.js [--rounds 5] [--quick] [--bootstrap host:port] [--workers-variant] [--json]
 //
 // --bootstrap measures an already running broker instead of starting samsa.
-// --workers-variant compares samsa with workers: 0 and workers: 2 on 1 and 8 partitions.
+// --workers-variant compares samsa with workers: 0 and workers: 2 on 1 and 8 partitions,
+// and on 8 partitions of gzip and zstd batches.
 // The main workloads also run against "limit+store", the limit server writing each
 // produce's records to a file: the ceiling for any broker that stores what it acks.
 import { parseFlags } from '../../cli/perf/args.js';
@@ -50,10 +51,13 @@ function mainWorkloads(): Workload[] {
 }
 
 function workersWorkloads(): Workload[] {
-  return [1, 8].map((p) => ({
-    name: `produce 16 KiB batches, ${p} partition(s), one batch per partition per request`,
-    args: ['produce', '--topic', `cmp-w${p}`, '--partitions', String(p), '--request-partitions', String(p), '--num-records', n(4_000_000), ...warm(4_000_000), '--record-size', '100', '--batch-bytes', '16384', '--acks', '1'],
-  }));
+  const produce = (p: number, compression: string): Workload => ({
+    name: `produce 16 KiB batches${compression === 'none' ? '' : ` (${compression})`}, ${p} partition(s), one batch per partition per request`,
+    args: ['produce', '--topic', `cmp-w${p}-${compression}`, '--partitions', String(p), '--request-partitions', String(p), '--num-records', n(4_000_000), ...warm(4_000_000), '--record-size', '100', '--batch-bytes', '16384', '--acks', '1', '--compression', compression],
+  });
+  // Compressed batches are decompressed on produce to check their records: CPU work
+  // per batch that runs where the partition lives.
+  return [produce(1, 'none'), produce(8, 'none'), produce(8, 'gzip'), produce(8, 'zstd')];
 }
 
 interface Row {
