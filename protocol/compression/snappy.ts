@@ -2,7 +2,12 @@
 // framing: an 8-byte magic, int32 version and compatible version, then blocks of
 // int32 compressed length + raw snappy block. Other clients send one raw snappy
 // block. We write xerial (every client reads it) and read both.
+//
+// A raw snappy block starts with its uncompressed length (a varint), and the
+// decoder allocates that much before decoding; with a limit, the stated
+// lengths (one per xerial block) are checked before anything is allocated.
 import type * as Snappy from 'snappy';
+import { DecompressedSizeError } from './errors.js';
 import { lazyRequire } from './lazy-native.js';
 
 const snappy = lazyRequire<typeof Snappy>('snappy');
@@ -57,6 +62,52 @@ function xerialBlocks(data: Buffer): Buffer[] {
 
 const asBuffer = (b: string | Buffer): Buffer => (typeof b === 'string' ? Buffer.from(b) : b);
 
+/** The uncompressed length a raw snappy block states in its varint preamble; throws RangeError on a malformed one. */
+export function snappyStatedLength(block: Buffer): number {
+  let length = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i >= block.length) throw new RangeError('truncated snappy length preamble');
+    const b = block[i]!;
+    length += (b & 0x7f) * 2 ** (7 * i);
+    if (b < 0x80) return length;
+  }
+  throw new RangeError('snappy length preamble longer than 10 bytes');
+}
+
+/**
+ * Snappy's densest element is a 3-byte copy of 64 bytes: a block cannot
+ * decompress to more than 64/3 of its size. A stated length past that is a
+ * malformed block, not a large one.
+ */
+const MAX_RATIO = 22;
+
+/** The total the blocks state; throws RangeError when a block states more than it can hold, DecompressedSizeError when the total is over `maxBytes`. */
+function checkStated(blocks: readonly Buffer[], maxBytes: number, xerial: boolean): number {
+  let total = 0;
+  for (const b of blocks) {
+    const stated = snappyStatedLength(b);
+    if (stated > b.length * MAX_RATIO) throw new RangeError(`snappy block of ${b.length} bytes states ${stated}, more than it can hold`);
+    total += stated;
+  }
+  if (total > maxBytes) {
+    const what = xerial ? `its ${blocks.length} xerial blocks state ${total} bytes` : `it states ${total} bytes`;
+    throw new DecompressedSizeError('snappy', maxBytes, what);
+  }
+  return total;
+}
+
+/** The decompressed blocks copied one by one into a buffer of the stated total (no second copy of the whole). */
+function joinInto(total: number, parts: Iterable<Buffer>): Buffer {
+  const out = Buffer.allocUnsafe(total);
+  let pos = 0;
+  for (const p of parts) {
+    if (p.length > total - pos) throw new RangeError('snappy block decompressed past its stated length');
+    pos += p.copy(out, pos);
+  }
+  if (pos !== total) throw new RangeError('snappy blocks decompressed short of their stated length');
+  return out;
+}
+
 export function snappyCompressSync(data: Buffer): Buffer {
   return frame(blocksOf(data).map((b) => snappy().compressSync(b)));
 }
@@ -65,13 +116,26 @@ export async function snappyCompress(data: Buffer): Promise<Buffer> {
   return frame(await Promise.all(blocksOf(data).map((b) => snappy().compress(b))));
 }
 
-export function snappyDecompressSync(data: Buffer): Buffer {
-  if (!isXerial(data)) return asBuffer(snappy().uncompressSync(data, { asBuffer: true }));
-  return Buffer.concat(xerialBlocks(data).map((b) => asBuffer(snappy().uncompressSync(b, { asBuffer: true }))));
+/** Raw or xerial snappy; with `maxBytes`, throws DecompressedSizeError before decoding when the stated length is over it. */
+export function snappyDecompressSync(data: Buffer, maxBytes?: number): Buffer {
+  const xerial = isXerial(data);
+  const blocks = xerial ? xerialBlocks(data) : [data];
+  if (maxBytes === undefined) {
+    if (!xerial) return asBuffer(snappy().uncompressSync(data, { asBuffer: true }));
+    return Buffer.concat(blocks.map((b) => asBuffer(snappy().uncompressSync(b, { asBuffer: true }))));
+  }
+  const total = checkStated(blocks, maxBytes, xerial);
+  if (!xerial) return asBuffer(snappy().uncompressSync(data, { asBuffer: true }));
+  return joinInto(total, (function* () {
+    for (const b of blocks) yield asBuffer(snappy().uncompressSync(b, { asBuffer: true }));
+  })());
 }
 
-export async function snappyDecompress(data: Buffer): Promise<Buffer> {
-  if (!isXerial(data)) return asBuffer(await snappy().uncompress(data, { asBuffer: true }));
-  const blocks = await Promise.all(xerialBlocks(data).map((b) => snappy().uncompress(b, { asBuffer: true })));
-  return Buffer.concat(blocks.map(asBuffer));
+export async function snappyDecompress(data: Buffer, maxBytes?: number): Promise<Buffer> {
+  const xerial = isXerial(data);
+  const blocks = xerial ? xerialBlocks(data) : [data];
+  const total = maxBytes === undefined ? null : checkStated(blocks, maxBytes, xerial);
+  if (!xerial) return asBuffer(await snappy().uncompress(data, { asBuffer: true }));
+  const parts = (await Promise.all(blocks.map((b) => snappy().uncompress(b, { asBuffer: true })))).map(asBuffer);
+  return total === null ? Buffer.concat(parts) : joinInto(total, parts);
 }

@@ -279,23 +279,30 @@ function decompressionFailed(e: unknown): never {
   throw new ProtocolError('invalid_value', `records do not decompress: ${e instanceof Error ? e.message : String(e)}`);
 }
 
+export interface DecodeRecordBatchOptions {
+  /** Check the CRC (default true). */
+  verifyCrc?: boolean;
+  /** Refuse (ProtocolError) a compressed payload that decompresses to more than this; unbounded by default. */
+  maxDecompressedBytes?: number;
+}
+
 /** Decodes a whole batch (header view or bytes). Key/value/header values are views of the (decompressed) bytes. */
-export function decodeRecordBatchSync(batch: Buffer | RecordBatchHeader, opts: { verifyCrc?: boolean } = {}): DecodedRecordBatch {
+export function decodeRecordBatchSync(batch: Buffer | RecordBatchHeader, opts: DecodeRecordBatchOptions = {}): DecodedRecordBatch {
   const v = checked(batch, opts.verifyCrc ?? true);
   let section: Buffer;
   try {
-    section = codecFor(v.compression).decompressSync(v.recordsBytes);
+    section = codecFor(v.compression).decompressSync(v.recordsBytes, opts.maxDecompressedBytes);
   } catch (e) {
     decompressionFailed(e);
   }
   return { ...decodedHeader(v), records: decodeRecords(section, v.recordCount, v.baseOffset, v.baseTimestamp) };
 }
 
-export async function decodeRecordBatch(batch: Buffer | RecordBatchHeader, opts: { verifyCrc?: boolean } = {}): Promise<DecodedRecordBatch> {
+export async function decodeRecordBatch(batch: Buffer | RecordBatchHeader, opts: DecodeRecordBatchOptions = {}): Promise<DecodedRecordBatch> {
   const v = checked(batch, opts.verifyCrc ?? true);
   let section: Buffer;
   try {
-    section = await codecFor(v.compression).decompress(v.recordsBytes);
+    section = await codecFor(v.compression).decompress(v.recordsBytes, opts.maxDecompressedBytes);
   } catch (e) {
     decompressionFailed(e);
   }
