@@ -102,6 +102,15 @@ const defs: ConfigDef[] = [
   { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'Accepted.', topic: 'unclean.leader.election.enable', dynamic: true },
   { name: 'log.message.downconversion.enable', type: 'boolean', default: true, doc: 'Accepted; only magic 2 is served.', topic: 'message.downconversion.enable', inert: true },
   // samsa's own
+  {
+    name: 'message.decompressed.max.bytes',
+    type: 'int',
+    default: 268435456,
+    doc: 'samsa only: largest decompressed payload of a compressed record batch on produce. The broker decompresses compressed batches to check their records; one that would decompress to more is refused with MESSAGE_TOO_LARGE before that much is produced.',
+    topic: 'message.decompressed.max.bytes',
+    min: 0,
+    dynamic: true,
+  },
   { name: 'workers', type: 'int', default: 0, doc: 'Worker threads hosting partition actors; 0 runs everything on the main thread.', min: 0 },
 ];
 

@@ -12,6 +12,8 @@ export interface LogPolicy {
   readonly retentionMs: number;
   readonly retentionBytes: number;
   readonly maxMessageBytes: number;
+  /** message.decompressed.max.bytes: a compressed batch decompressing to more is refused. */
+  readonly maxDecompressedBytes: number;
   readonly logAppendTime: boolean;
   readonly flushMessages: number;
   readonly flushMs: number;
@@ -68,6 +70,7 @@ export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, s
     retentionMs: v('retention.ms') as number,
     retentionBytes: v('retention.bytes') as number,
     maxMessageBytes: v('max.message.bytes') as number,
+    maxDecompressedBytes: v('message.decompressed.max.bytes') as number,
     logAppendTime: v('message.timestamp.type') === 'LogAppendTime',
     flushMessages: v('flush.messages') as number,
     flushMs: v('flush.ms') as number,

@@ -2,8 +2,9 @@
  * Walks the batch headers of a produce request's records (a few fixed-offset
  * reads per batch, never per record) to check framing, magic, size and the
  * producer fields before the native append validates CRCs and writes.
- * Compressed batches are the exception: their payload is decompressed once to
- * check it holds its records (see compressed-records-check.ts).
+ * Compressed batches are the exception: their payload is decompressed once,
+ * up to a size limit, to check it holds its records (see
+ * compressed-records-check.ts).
  */
 import { compressedRecordsProblem } from './compressed-records-check.js';
 import type { BatchIdentity } from './producer-state.js';
@@ -33,7 +34,14 @@ export interface ScannedBatch extends BatchIdentity {
 
 export type ScanResult = { ok: true; batches: ScannedBatch[] } | { ok: false; error: string; message: string };
 
-export function scanBatches(buf: Buffer, maxMessageBytes: number): ScanResult {
+export interface ScanLimits {
+  /** max.message.bytes: the largest batch. */
+  readonly maxMessageBytes: number;
+  /** message.decompressed.max.bytes: the largest decompressed payload of a compressed batch. */
+  readonly maxDecompressedBytes: number;
+}
+
+export function scanBatches(buf: Buffer, { maxMessageBytes, maxDecompressedBytes }: ScanLimits): ScanResult {
   const batches: ScannedBatch[] = [];
   let pos = 0;
   while (pos < buf.length) {
@@ -48,8 +56,8 @@ export function scanBatches(buf: Buffer, maxMessageBytes: number): ScanResult {
     if (attributes & CONTROL_BIT) return bad('INVALID_RECORD', 'control batches are not accepted from clients');
     if (attributes & TRANSACTIONAL_BIT) return bad('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'transactions are not served by this broker');
     if ((attributes & COMPRESSION_MASK) !== 0) {
-      const problem = compressedRecordsProblem(buf, pos, size, attributes & COMPRESSION_MASK);
-      if (problem !== null) return bad('CORRUPT_MESSAGE', problem);
+      const problem = compressedRecordsProblem(buf, pos, size, attributes & COMPRESSION_MASK, maxDecompressedBytes);
+      if (problem !== null) return bad(problem.error, problem.message);
     }
     batches.push({
       start: pos,

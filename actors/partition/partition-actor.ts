@@ -179,7 +179,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const none = { baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, highWatermark: -1n };
     if (log === null) return { ...none, error: 'NOT_LEADER_OR_FOLLOWER', message: 'partition is not open' };
     const policy = this.policy!;
-    const scan = scanBatches(buf, policy.maxMessageBytes);
+    const scan = scanBatches(buf, policy);
     if (!scan.ok) return { ...none, error: scan.error, message: scan.message, logStartOffset: BigInt(log.logStartOffset) };
     const idempotent = scan.batches.some((b) => b.producerId >= 0n);
     // Idempotent batches are checked and written one by one so each sees the state the previous left.
