@@ -1,13 +1,14 @@
 /**
  * Registers the group coordinator kinds on an actor system and returns the
  * client the API handlers use. The coordinators are pool actors whose log is
- * their `__consumer_offsets` PartitionActor; giving `coordinator` options
- * instead runs them inline over the log they provide (tests, benchmarks).
+ * their `__consumer_offsets` PartitionActor; giving an `inlineCoordinator`
+ * factory (groupCoordinatorFactory over logs of the caller's) instead runs them
+ * inline (tests, benchmarks). The coordinator's modules are imported by whoever
+ * runs it, not here: a broker that never serves a group never loads them.
  */
-import type { ActorSystem, Clock } from '../runtime/index.js';
-import { GROUP_COORDINATOR_KIND, GROUP_REPLY_INBOX_KIND } from './actor-messages.js';
+import type { ActorSystem, BehaviourFactory, Clock } from '../runtime/index.js';
+import { GROUP_COORDINATOR_KIND, GROUP_REPLY_INBOX_KIND, type CoordinatorAnswer, type CoordinatorMessage, type LoadAnswer } from './actor-messages.js';
 import { GroupCoordinatorClient } from './coordinator-client.js';
-import { groupCoordinatorFactory, type CoordinatorOptions } from './group-coordinator-actor.js';
 import { ParkedReplies, ReplyInbox } from './reply-inbox.js';
 import { groupSettings, type GroupSettings } from './settings.js';
 
@@ -20,8 +21,8 @@ export interface GroupCoordinatorRegistration {
   readonly settings?: Partial<GroupSettings>;
   /** runs before a partition's coordinator is first loaded, e.g. creating `__consumer_offsets` */
   readonly prepare?: () => Promise<void>;
-  /** inline coordinators over these logs instead of pool actors over PartitionActors */
-  readonly coordinator?: CoordinatorOptions;
+  /** inline coordinators made by this factory instead of pool actors over PartitionActors */
+  readonly inlineCoordinator?: BehaviourFactory<CoordinatorMessage, CoordinatorAnswer | LoadAnswer | null>;
   /** for the inbox's deadlines; the system's clock by default */
   readonly clock?: Clock;
   readonly askTimeoutMs?: number;
@@ -31,8 +32,8 @@ export function registerGroupCoordinator(system: ActorSystem, reg: GroupCoordina
   const settings = groupSettings(reg.settings);
   const replies = new ParkedReplies(reg.clock ?? system.clock);
   system.register(GROUP_REPLY_INBOX_KIND, { factory: () => new ReplyInbox(replies), placement: 'inline', mailboxCapacity: INBOX_MAILBOX });
-  if (reg.coordinator !== undefined) {
-    system.register(GROUP_COORDINATOR_KIND, { factory: groupCoordinatorFactory(reg.coordinator), placement: 'inline', mailboxCapacity: COORDINATOR_MAILBOX });
+  if (reg.inlineCoordinator !== undefined) {
+    system.register(GROUP_COORDINATOR_KIND, { factory: reg.inlineCoordinator, placement: 'inline', mailboxCapacity: COORDINATOR_MAILBOX });
   } else {
     system.register(GROUP_COORDINATOR_KIND, {
       module: new URL('./group-coordinator-actor.js', import.meta.url),

@@ -2,6 +2,7 @@ import test from 'ava';
 import { ErrorCode } from '../../protocol/index.js';
 import { ActorSystem, ManualClock, silentLogger } from '../../actors/runtime/index.js';
 import { registerGroupCoordinator } from '../../actors/group-coordinator/register.js';
+import { groupCoordinatorFactory } from '../../actors/group-coordinator/group-coordinator-actor.js';
 import { MemoryOffsetsLog } from '../../actors/group-coordinator/offsets-log.js';
 import { decodeRecordsBatch } from '../../actors/group-coordinator/records.js';
 import type { JoinInput } from '../../actors/group-coordinator/messages.js';
@@ -20,7 +21,7 @@ async function setup(t: { teardown(fn: () => Promise<void> | void): void }) {
   let ids = 0;
   const client = registerGroupCoordinator(system, {
     settings: { initialRebalanceDelayMs: 100, offsetsTopicPartitions: 4 },
-    coordinator: { openLog: (_ctx, p) => logOf(p), uniqueId: () => `u${++ids}` },
+    inlineCoordinator: groupCoordinatorFactory({ openLog: (_ctx, p) => logOf(p), uniqueId: () => `u${++ids}` }),
   });
   /** lets queued messages (ticks, deliveries) run */
   const settle = async () => {
