@@ -12,6 +12,24 @@ export const GROUP_COORDINATOR_KIND = 'group-coordinator';
 export const GROUP_REPLY_INBOX_KIND = 'group-reply-inbox';
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
+/**
+ * A coordinator's actor key is its `__consumer_offsets` partition's own key
+ * (`__consumer_offsets-<n>`): with 'spread' placement on both kinds the
+ * coordinator lives on the worker of the partition it appends to and reads, so
+ * that traffic never crosses threads.
+ */
+export function coordinatorKey(partition: number): string {
+  return `${OFFSETS_TOPIC}-${partition}`;
+}
+
+/** The partition number of a coordinator key; -1 when the key is not one. */
+export function coordinatorPartition(key: string): number {
+  const prefix = `${OFFSETS_TOPIC}-`;
+  if (!key.startsWith(prefix)) return -1;
+  const digits = key.slice(prefix.length);
+  return /^(0|[1-9][0-9]{0,8})$/.test(digits) ? Number(digits) : -1;
+}
+
 export interface ReplyAddress {
   readonly kind: string;
   readonly key: string;

@@ -7,7 +7,7 @@
  */
 import { ErrorCode } from '../../protocol/index.js';
 import type { ActorRef } from '../runtime/index.js';
-import { GROUP_COORDINATOR_KIND, type CoordinatorAnswer, type CoordinatorMessage, type LoadAnswer, type ReplyAddress } from './actor-messages.js';
+import { GROUP_COORDINATOR_KIND, coordinatorKey, type CoordinatorAnswer, type CoordinatorMessage, type LoadAnswer, type ReplyAddress } from './actor-messages.js';
 import { partitionForGroup } from './java-hash.js';
 import type { GroupOp, ReplyByOp } from './messages.js';
 import type { ParkedReplies } from './reply-inbox.js';
@@ -92,7 +92,7 @@ export class GroupCoordinatorClient {
   #ref(partition: number) {
     let r = this.#refs.get(partition);
     if (r === undefined) {
-      r = this.opts.actors.ref<CoordinatorMessage, CoordinatorAnswer | LoadAnswer | null>(GROUP_COORDINATOR_KIND, String(partition));
+      r = this.opts.actors.ref<CoordinatorMessage, CoordinatorAnswer | LoadAnswer | null>(GROUP_COORDINATOR_KIND, coordinatorKey(partition));
       this.#refs.set(partition, r);
     }
     return r;

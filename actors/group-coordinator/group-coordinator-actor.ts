@@ -15,7 +15,7 @@
  */
 import { ErrorCode } from '../../protocol/index.js';
 import type { ActorAddress, ActorContext, Behaviour, BehaviourFactory, Cancellable } from '../runtime/index.js';
-import type { CoordinatorAnswer, CoordinatorMessage, LoadAnswer, ParkedDelivery, ReplyAddress } from './actor-messages.js';
+import { coordinatorPartition, OFFSETS_TOPIC, type CoordinatorAnswer, type CoordinatorMessage, type LoadAnswer, type ParkedDelivery, type ReplyAddress } from './actor-messages.js';
 import { appendErrorCode } from './append-errors.js';
 import type { GroupOp } from './messages.js';
 import type { OffsetsLog } from './offsets-log.js';
@@ -58,8 +58,8 @@ export class GroupCoordinatorBehaviour implements Behaviour<CoordinatorMessage, 
     address: ActorAddress,
     private readonly opts: CoordinatorOptions,
   ) {
-    const p = Number(address.key);
-    if (!Number.isInteger(p) || p < 0) throw new TypeError(`group coordinator key must be a partition number, got ${address.key}`);
+    const p = coordinatorPartition(address.key);
+    if (p < 0) throw new TypeError(`group coordinator key must be ${OFFSETS_TOPIC}-<partition>, got ${address.key}`);
     this.partition = p;
   }
 

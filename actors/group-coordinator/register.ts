@@ -39,6 +39,8 @@ export function registerGroupCoordinator(system: ActorSystem, reg: GroupCoordina
       module: new URL('./group-coordinator-actor.js', import.meta.url),
       exportName: 'GroupCoordinatorActor',
       placement: 'pool',
+      // beside its __consumer_offsets partition actor (the same key and rule)
+      placementRule: 'spread',
       mailboxCapacity: COORDINATOR_MAILBOX,
     });
   }

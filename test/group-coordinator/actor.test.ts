@@ -2,6 +2,7 @@ import test from 'ava';
 import { ErrorCode } from '../../protocol/index.js';
 import { ActorSystem, ManualClock, silentLogger } from '../../actors/runtime/index.js';
 import { registerGroupCoordinator } from '../../actors/group-coordinator/register.js';
+import { coordinatorKey } from '../../actors/group-coordinator/actor-messages.js';
 import { groupCoordinatorFactory } from '../../actors/group-coordinator/group-coordinator-actor.js';
 import { MemoryOffsetsLog } from '../../actors/group-coordinator/offsets-log.js';
 import { decodeRecordsBatch } from '../../actors/group-coordinator/records.js';
@@ -106,7 +107,7 @@ test('a commit is in the log before it is acknowledged, and survives a reload', 
   const recs = decodeRecordsBatch(log.batches[0]!);
   t.is(recs[0]!.kind, 'offset');
   // drop the in-memory state and load again from the log
-  await system.ref(GROUP_KIND, String(p)).ask({ t: 'unload' });
+  await system.ref(GROUP_KIND, coordinatorKey(p)).ask({ t: 'unload' });
   client.reset();
   const f = await client.request(p, { op: 'fetchOffsets', req: { groupId: g, topics: null } });
   t.true(f.ok && f.reply.topics[0]!.partitions[0]!.committedOffset === 42n);
