@@ -5,6 +5,8 @@
  * `parked`, and its answer is told later to the asker's reply inbox under the
  * request's token. The mailbox never waits on a parked request.
  */
+import { partitionKey } from '../partition/messages.js';
+import { memberOfKey } from '../runtime/index.js';
 import type { GroupOp, GroupReply } from './messages.js';
 import type { GroupSettings } from './settings.js';
 
@@ -19,15 +21,13 @@ export const OFFSETS_TOPIC = '__consumer_offsets';
  * that traffic never crosses threads.
  */
 export function coordinatorKey(partition: number): string {
-  return `${OFFSETS_TOPIC}-${partition}`;
+  return partitionKey(OFFSETS_TOPIC, partition);
 }
 
-/** The partition number of a coordinator key; -1 when the key is not one. */
+/** The partition number of a coordinator key, read as placement reads it; -1 when the key is not one. */
 export function coordinatorPartition(key: string): number {
-  const prefix = `${OFFSETS_TOPIC}-`;
-  if (!key.startsWith(prefix)) return -1;
-  const digits = key.slice(prefix.length);
-  return /^(0|[1-9][0-9]{0,8})$/.test(digits) ? Number(digits) : -1;
+  const m = memberOfKey(key);
+  return m !== null && m.group === OFFSETS_TOPIC ? m.n : -1;
 }
 
 export interface ReplyAddress {

@@ -34,4 +34,4 @@ export {
 export { defaultMailboxCapacity, type KindOptions, type Placement } from './kinds.js';
 export { consoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
 export { defaultRestartPolicy, type RestartPolicy } from './restart-policy.js';
-export { workerIndexForKey, type PlacementRule } from './placement.js';
+export { memberOfKey, workerIndexForKey, type PlacementRule } from './placement.js';

@@ -19,11 +19,17 @@ export type PlacementRule = 'hash' | 'spread';
 /** `<group>-<n>`: n a decimal ordinal without leading zeros (so `t-01` hashes whole) */
 const MEMBER = /^(.*)-(0|[1-9][0-9]{0,8})$/s;
 
+/** The group and ordinal of a `<group>-<n>` key as 'spread' placement reads it; null for any other key. */
+export function memberOfKey(key: string): { group: string; n: number } | null {
+  const m = MEMBER.exec(key);
+  return m ? { group: m[1]!, n: Number(m[2]) } : null;
+}
+
 export function workerIndexForKey(key: string, workers: number, rule: PlacementRule = 'hash'): number {
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
   if (rule === 'spread') {
-    const m = MEMBER.exec(key);
-    if (m) return Number((hash64(m[1]!) + BigInt(m[2]!)) % BigInt(workers));
+    const m = memberOfKey(key);
+    if (m) return Number((hash64(m.group) + BigInt(m.n)) % BigInt(workers));
   }
   return Number(hash64(key) % BigInt(workers));
 }
