@@ -5,7 +5,7 @@
 export const APPEND_RESULT_FIELDS = 9; // baseOffset, lastOffset, logAppendTime, maxTimestamp, offsetOfMaxTimestamp, batches, bytes, records, rolled
 export const READ_RESULT_FIELDS = 3; // firstOffset, nextOffset, bytes
 export const BATCH_HEADER_FIELDS = 13; // see batch-header.ts
-export const SEGMENT_FIELDS = 3; // baseOffset, bytes, maxTimestamp
+export const SEGMENT_FIELDS = 4; // baseOffset, bytes, maxTimestamp, largestTimestamp
 export const OFFSETS_FIELDS = 3; // logStartOffset, logEndOffset, recoveryPoint
 
 export interface NativeLogHandle {
@@ -56,4 +56,5 @@ export interface NativeAddon {
   murmur2Batch(keys: Uint8Array, offsets: Int32Array, out: Int32Array, numPartitions: number, kernel?: string): void;
   murmur2Kernels(): string[];
   NativeLog: NativeLogConstructor;
+  NativeDirLock: new (dir: string) => { release(): void };
 }

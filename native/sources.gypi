@@ -25,6 +25,7 @@
       'native/src/log_registry.cc',
       'native/src/hash_binding.cc',
       'native/src/log_binding.cc',
+      'native/src/dir_lock.cc',
     ],
   },
 }
