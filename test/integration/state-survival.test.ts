@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerProcess } from '../torture/harness/broker-process.js';
 import { kafkaFor, kafkajsReadPartition } from './helpers.js';
+import { commitOffsets } from './offset-commit.js';
 
 const TOPIC = 'ledger';
 const GROUP = 'auditors';
@@ -79,8 +80,11 @@ test.serial('state survival: graceful restart keeps all, SIGKILL keeps everythin
   await withAdmin(broker, (a) => a.createTopics({ topics: [{ topic: TOPIC, numPartitions: 2 }] }));
   await produce(broker, 0, values('a', 10));
   await produce(broker, 1, values('b', 10));
+  await commitOffsets(broker.port, GROUP, TOPIC, [
+    [0, 4],
+    [1, 7],
+  ]);
   await withAdmin(broker, async (a) => {
-    await a.setOffsets({ groupId: GROUP, topic: TOPIC, partitions: [{ partition: 0, offset: '4' }, { partition: 1, offset: '7' }] });
     await a.fetchTopicMetadata({ topics: [TOPIC] });
     await a.deleteTopicRecords({ topic: TOPIC, partitions: [{ partition: 0, offset: '3' }] });
     await a.alterConfigs({ validateOnly: false, resources: [{ type: TOPIC_RESOURCE, name: TOPIC, configEntries: [{ name: 'retention.ms', value: '123456789' }] }] });
@@ -100,7 +104,7 @@ test.serial('state survival: graceful restart keeps all, SIGKILL keeps everythin
   t.deepEqual(await observe(broker), before, 'graceful restart');
 
   await produce(broker, 1, values('c', 2));
-  await withAdmin(broker, (a) => a.setOffsets({ groupId: GROUP, topic: TOPIC, partitions: [{ partition: 1, offset: '12' }] }));
+  await commitOffsets(broker.port, GROUP, TOPIC, [[1, 12]]);
   const acknowledged = await observe(broker);
   t.is(acknowledged.records[1]!.length, 12);
   await restart('SIGKILL');

@@ -12,6 +12,7 @@ import type { EachMessagePayload } from 'kafkajs';
 import { startGroupBroker } from '../group-coordinator/helpers/group-broker.js';
 import type { TestBroker } from '../../testing.js';
 import { kafkaFor, kafkajsReadPartition } from './helpers.js';
+import { commitOffsets } from './offset-commit.js';
 
 function tempDataDir(t: { teardown(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'samsa-recreate-'));
@@ -28,6 +29,9 @@ function brokerOn(t: { teardown(fn: () => Promise<void>): void }, dataDir: strin
   return {
     get bootstrap() {
       return current!.bootstrap;
+    },
+    get port() {
+      return current!.port;
     },
     async start() {
       current = await startGroupBroker({ dataDir });
@@ -96,8 +100,8 @@ test.serial("a deleted topic's committed group offsets are gone (also after a re
   await b.start();
   await admin(b.bootstrap, (a) => a.createTopics({ topics: [{ topic: 'orders', numPartitions: 1 }] }));
   await produce(b.bootstrap, 'orders', values('old', 4));
+  await commitOffsets(b.port, 'billing', 'orders', [[0, 3]]);
   await admin(b.bootstrap, async (a) => {
-    await a.setOffsets({ groupId: 'billing', topic: 'orders', partitions: [{ partition: 0, offset: '3' }] });
     t.deepEqual(await a.fetchOffsets({ groupId: 'billing', topics: ['orders'] }), [{ topic: 'orders', partitions: [{ partition: 0, offset: '3', metadata: null }] }]);
     await a.deleteTopics({ topics: ['orders'] });
     // every committed offset of the group (OffsetFetch with no topics): none left
