@@ -105,11 +105,11 @@ export class Broker implements BrokerCore {
     let controller: Controller;
     try {
       controller = await Controller.open(dataDir, config, router);
+      await checkpoints.startupDone(new Set([...router.open.values()].map((o) => `${o.topic} ${o.partition}`)));
     } catch (err) {
       await system.stop();
       throw err;
     }
-    checkpoints.startupDone();
     const broker = new Broker(dataDir, log, system, router, controller, checkpoints, dirLock);
     try {
       for (const ext of opts.extensions ?? []) {

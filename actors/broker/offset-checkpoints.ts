@@ -46,13 +46,22 @@ export class OffsetCheckpoints {
   }
 
   /**
-   * Every partition listed in the metadata is open: any later open is a new
-   * partition, which must not pick up an entry left by a topic deleted just
-   * before a crash.
+   * Every partition listed in the metadata is open (`open` holds their
+   * `topic partition` keys): any later open is a new partition, which must not
+   * pick up an entry of a topic deleted just before a crash. Entries of such
+   * topics still in the files are dropped from them now, durably, before a
+   * topic of the same name can be created again.
    */
-  startupDone(): void {
+  async startupDone(open: ReadonlySet<string>): Promise<void> {
+    const stale = [...this.recovery.keys(), ...this.starts.keys()].some((k) => !open.has(k));
     this.recovery = new Map();
     this.starts = new Map();
+    if (!stale) return;
+    await this.#serial(async () => {
+      for (const path of [this.paths.recoveryPoint, this.paths.logStartOffset]) {
+        await writeOffsetCheckpoint(path, (await readOffsetCheckpoint(path)).filter((e) => open.has(`${e.topic} ${e.partition}`)));
+      }
+    });
   }
 
   /** Replaces both files with `entries` once the writes queued before are done. Rejects on failure. */

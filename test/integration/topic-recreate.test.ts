@@ -13,6 +13,7 @@ import { startGroupBroker } from '../group-coordinator/helpers/group-broker.js';
 import type { TestBroker } from '../../testing.js';
 import { kafkaFor, kafkajsReadPartition } from './helpers.js';
 import { commitOffsets } from './offset-commit.js';
+import { checkpointPaths, readOffsetCheckpoint, writeOffsetCheckpoint } from '../../native/index.js';
 
 function tempDataDir(t: { teardown(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'samsa-recreate-'));
@@ -126,4 +127,24 @@ test.serial("a deleted topic's committed group offsets are gone (also after a re
   for (let i = 0; i < 300 && seen.length < 5; i++) await new Promise((r) => setTimeout(r, 50));
   await consumer.disconnect();
   t.deepEqual(seen, values('new', 5));
+});
+
+test.serial('at start, checkpoint entries of topics the metadata no longer lists (deleted just before a crash) leave the files', async (t) => {
+  const dataDir = tempDataDir(t);
+  const b = brokerOn(t, dataDir);
+  await b.start();
+  await admin(b.bootstrap, (a) => a.createTopics({ topics: [{ topic: 'kept', numPartitions: 1 }] }));
+  await b.stop();
+  // what a crash between the metadata write and the checkpoint rewrite of a deletion leaves
+  const paths = checkpointPaths(dataDir);
+  for (const path of [paths.recoveryPoint, paths.logStartOffset]) {
+    await writeOffsetCheckpoint(path, [...(await readOffsetCheckpoint(path)), { topic: 'ghost', partition: 0, offset: 5 }]);
+  }
+  await b.start();
+  for (const path of [paths.recoveryPoint, paths.logStartOffset]) {
+    t.deepEqual((await readOffsetCheckpoint(path)).map((e) => e.topic), ['kept'], path);
+  }
+  await admin(b.bootstrap, (a) => a.createTopics({ topics: [{ topic: 'ghost', numPartitions: 1 }] }));
+  await produce(b.bootstrap, 'ghost', values('g', 2));
+  t.deepEqual(await admin(b.bootstrap, (a) => a.fetchTopicOffsets('ghost')), [{ partition: 0, offset: '2', high: '2', low: '0' }]);
 });
