@@ -24,6 +24,7 @@ import { handlerTable, servedSurface } from './handlers/index.js';
 import { NetworkServer } from './net/server.js';
 import { OffsetCheckpoints, type PartitionCheckpoint } from './offset-checkpoints.js';
 import { PartitionRouter } from './partition-router.js';
+import { setAsideStrayPartitions } from './stray-partitions.js';
 import { WriterPool } from './writer-pool.js';
 import { rateLimitedLog } from './net/rate-limited-log.js';
 
@@ -105,7 +106,9 @@ export class Broker implements BrokerCore {
     let controller: Controller;
     try {
       controller = await Controller.open(dataDir, config, router);
-      await checkpoints.startupDone(new Set([...router.open.values()].map((o) => `${o.topic} ${o.partition}`)));
+      const open = [...router.open.values()];
+      await checkpoints.startupDone(new Set(open.map((o) => `${o.topic} ${o.partition}`)));
+      setAsideStrayPartitions(dataDir, new Set(open.map((o) => `${o.topic}-${o.partition}`)), log);
     } catch (err) {
       await system.stop();
       throw err;

@@ -5,7 +5,7 @@
  * offsets on the old topic are tombstoned).
  */
 import test from 'ava';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EachMessagePayload } from 'kafkajs';
@@ -147,4 +147,25 @@ test.serial('at start, checkpoint entries of topics the metadata no longer lists
   await admin(b.bootstrap, (a) => a.createTopics({ topics: [{ topic: 'ghost', numPartitions: 1 }] }));
   await produce(b.bootstrap, 'ghost', values('g', 2));
   t.deepEqual(await admin(b.bootstrap, (a) => a.fetchTopicOffsets('ghost')), [{ partition: 0, offset: '2', high: '2', low: '0' }]);
+});
+
+test.serial('at start, a partition directory no topic owns (a deletion cut short by a crash) is set aside, not inherited by a topic of the same name', async (t) => {
+  const dataDir = tempDataDir(t);
+  const b = brokerOn(t, dataDir);
+  await b.start();
+  await admin(b.bootstrap, (a) => a.createTopics({ topics: [{ topic: 'phantom', numPartitions: 1 }] }));
+  await produce(b.bootstrap, 'phantom', values('old', 3));
+  await b.stop();
+  const aside = mkdtempSync(join(tmpdir(), 'samsa-phantom-'));
+  t.teardown(() => rmSync(aside, { recursive: true, force: true }));
+  cpSync(join(dataDir, 'phantom-0'), join(aside, 'phantom-0'), { recursive: true });
+  await b.start();
+  await admin(b.bootstrap, (a) => a.deleteTopics({ topics: ['phantom'] }));
+  await b.stop();
+  // the metadata says deleted, but the directory is still there
+  cpSync(join(aside, 'phantom-0'), join(dataDir, 'phantom-0'), { recursive: true });
+  await b.start();
+  t.deepEqual(readdirSync(dataDir).filter((n) => n.startsWith('phantom-0')).map((n) => /^phantom-0\.[0-9a-f]{32}-stray$/.test(n)), [true]);
+  await admin(b.bootstrap, (a) => a.createTopics({ topics: [{ topic: 'phantom', numPartitions: 1 }] }));
+  t.deepEqual(await admin(b.bootstrap, (a) => a.fetchTopicOffsets('phantom')), [{ partition: 0, offset: '0', high: '0', low: '0' }]);
 });
