@@ -3,8 +3,8 @@
  * embedding options) plus dynamic overrides set through AlterConfigs.
  * Immutable: a change produces a new BrokerConfig.
  */
-import { BROKER_CONFIGS, type ConfigDef, type ConfigValue, LONG_MAX } from './definitions.js';
-import { ConfigError, dottedName, parseValue } from './parse.js';
+import { BROKER_CONFIGS, type ConfigDef, type ConfigValue, LONG_MAX, TOPIC_CONFIGS } from './definitions.js';
+import { checkRange, ConfigError, dottedName, parseValue } from './parse.js';
 
 export type ConfigSourceName = 'default' | 'static' | 'dynamic';
 
@@ -77,6 +77,12 @@ export class BrokerConfig {
     for (const l of this.advertisedListeners) parseListener(l);
     if (this.defaultReplicationFactor !== 1) {
       throw new ConfigError('default.replication.factor', 'a single node serves replication factor 1 only');
+    }
+    // Kafka builds every log's config from the broker values and validates it
+    // with the topic-level rules: a broker default no topic could hold is refused here.
+    for (const def of TOPIC_CONFIGS.values()) {
+      const value = this.topicDefault(def);
+      if (typeof value === 'number') checkRange(def, value, 'topic', this.topicDefaultProperty(def));
     }
   }
 
@@ -157,13 +163,12 @@ export class BrokerConfig {
     return this.int('workers');
   }
 
-  /** log.retention.ms, else minutes, else hours, as Kafka resolves them. */
+  /** log.retention.ms, else minutes, else hours; any negative means -1 (forever), as KafkaConfig.logRetentionTimeMillis resolves them. */
   get retentionMs(): number {
     const ms = this.get('log.retention.ms') as number | null;
-    if (ms !== null) return ms;
     const minutes = this.get('log.retention.minutes') as number | null;
-    if (minutes !== null) return minutes * 60_000;
-    return this.int('log.retention.hours') * 3_600_000;
+    const resolved = ms ?? (minutes !== null ? minutes * 60_000 : this.int('log.retention.hours') * 3_600_000);
+    return resolved < 0 ? -1 : resolved;
   }
   get rollMs(): number {
     return (this.get('log.roll.ms') as number | null) ?? this.int('log.roll.hours') * 3_600_000;
@@ -184,6 +189,19 @@ export class BrokerConfig {
       default:
         return this.get(def.name);
     }
+  }
+
+  /** The broker property a topic default is taken from (the first of a derived chain that is set). */
+  topicDefaultProperty(def: ConfigDef): string {
+    const chain =
+      def.name === 'log.retention.ms'
+        ? ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours']
+        : def.name === 'log.roll.ms'
+          ? ['log.roll.ms', 'log.roll.hours']
+          : def.name === 'log.flush.interval.ms'
+            ? ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms']
+            : [def.name];
+    return chain.find((n) => this.get(n) !== null) ?? chain[chain.length - 1]!;
   }
 
   /** Where the broker-level value used as a topic default comes from. */

@@ -27,7 +27,7 @@ export function validateTopicOverrides(overrides: ReadonlyMap<string, string | n
     const def = TOPIC_CONFIGS.get(name);
     if (def === undefined) throw new ConfigError(name, 'unknown topic config');
     if (raw === null) throw new ConfigError(name, 'null value');
-    const value = parseValue(def, raw);
+    const value = parseValue(def, raw, 'topic');
     out.set(name, formatValue(def, value) ?? '');
   }
   return out;
@@ -60,7 +60,7 @@ export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, s
   const v = (topicName: string): ConfigValue => {
     const def = TOPIC_CONFIGS.get(topicName)!;
     const override = overrides.get(topicName);
-    return override !== undefined ? parseValue(def, override) : broker.topicDefault(def);
+    return override !== undefined ? parseValue(def, override, 'topic') : broker.topicDefault(def);
   };
   return {
     segmentBytes: v('segment.bytes') as number,
