@@ -73,8 +73,8 @@ export class BrokerConfig {
   }
 
   private validate(): void {
-    for (const l of this.listeners) parseListener(l);
-    for (const l of this.advertisedListeners) parseListener(l);
+    for (const l of this.listeners) listenerOf(l, 'listeners');
+    for (const l of this.advertisedListeners) listenerOf(l, 'advertised.listeners');
     if (this.defaultReplicationFactor !== 1) {
       throw new ConfigError('default.replication.factor', 'a single node serves replication factor 1 only');
     }
@@ -227,12 +227,16 @@ export interface Listener {
 
 /** `PLAINTEXT://host:port`; an empty host means 127.0.0.1 (samsa never binds beyond loopback by default). */
 export function parseListener(text: string): Listener {
+  return listenerOf(text, 'listeners');
+}
+
+function listenerOf(text: string, property: string): Listener {
   const m = /^([A-Za-z_][A-Za-z0-9_]*):\/\/(\[[^\]]*\]|[^:]*):(\d+)$/.exec(text.trim());
-  if (m === null) throw new ConfigError('listeners', `expected NAME://host:port, got ${JSON.stringify(text)}`);
+  if (m === null) throw new ConfigError(property, `expected NAME://host:port, got ${JSON.stringify(text)}`);
   const name = m[1]!.toUpperCase();
-  if (name !== 'PLAINTEXT') throw new ConfigError('listeners', `only PLAINTEXT listeners are served, got ${name}`);
+  if (name !== 'PLAINTEXT') throw new ConfigError(property, `only PLAINTEXT listeners are served, got ${name}`);
   const port = Number(m[3]);
-  if (port > 65535) throw new ConfigError('listeners', `port out of range: ${port}`);
+  if (port > 65535) throw new ConfigError(property, `port out of range: ${port}`);
   const host = m[2]!.replace(/^\[|\]$/g, '') || '127.0.0.1';
   return { name, host, port };
 }

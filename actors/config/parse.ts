@@ -57,8 +57,7 @@ export function parseValue(def: ConfigDef, raw: unknown, level: ConfigLevel = 'b
     case 'list': {
       const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
       const list = items.map((s) => s.trim()).filter((s) => s.length > 0);
-      if (def.oneOf) for (const item of list) checkOneOf(def, name, item);
-      return list;
+      return def.oneOf ? list.map((item) => checkOneOf(def, name, item)) : list;
     }
     default: {
       const s = String(raw).trim();
