@@ -90,9 +90,15 @@ test('topic configs: the validator accepts exactly the rule, and the native log 
 });
 
 /** BrokerConfig from one property through a path; the error when refused. */
-function brokerThrough(path: 'server.properties' | '--override', name: string, value: string): BrokerConfig | ConfigError {
+type BrokerPath = 'server.properties' | '--override' | 'embedding';
+
+/** `log.flush.interval.ms` -> `logFlushIntervalMs`, as startBroker options name it. */
+const camel = (name: string) => name.replace(/\.([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function brokerThrough(path: BrokerPath, name: string, value: string): BrokerConfig | ConfigError {
   try {
     if (path === 'server.properties') return BrokerConfig.from(parseProperties(`# one property\n${name}=${value}\n`));
+    if (path === 'embedding') return BrokerConfig.from({ [camel(name)]: value });
     return startConfig(parseArgs(['--override', `${name}=${value}`], new Set()), {});
   } catch (err) {
     if (err instanceof ConfigError) return err;
@@ -100,14 +106,14 @@ function brokerThrough(path: 'server.properties' | '--override', name: string, v
   }
 }
 
-test('broker properties: server.properties and --override accept exactly the rule; accepted topic defaults open the native log', (t) => {
+test('broker properties: server.properties, --override and embedding options accept exactly the rule; accepted topic defaults open the native log', (t) => {
   const dir = tempDir(t);
   const wrong: string[] = [];
   let n = 0;
   for (const [name, rule] of BROKER_RULES) {
     const isTopicDefault = [...TOPIC_CONFIGS.values()].some((d) => d.name === name) || /^log\.(retention|roll|flush)\./.test(name);
     for (const c of casesOf(rule)) {
-      for (const path of ['server.properties', '--override'] as const) {
+      for (const path of ['server.properties', '--override', 'embedding'] as const) {
         const got = brokerThrough(path, name, c.value);
         const what = `${path} ${name}=${JSON.stringify(c.value)}`;
         if (got instanceof ConfigError) {
