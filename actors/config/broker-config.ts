@@ -84,6 +84,11 @@ export class BrokerConfig {
       const value = this.topicDefault(def);
       if (typeof value === 'number') checkRange(def, value, 'topic', this.topicDefaultProperty(def));
     }
+    const minLag = this.int('log.cleaner.min.compaction.lag.ms');
+    const maxLag = this.int('log.cleaner.max.compaction.lag.ms');
+    if (minLag > maxLag) {
+      throw new ConfigError('log.cleaner.min.compaction.lag.ms', `${minLag} is more than log.cleaner.max.compaction.lag.ms (${maxLag})`);
+    }
   }
 
   get(name: string): ConfigValue {

@@ -142,6 +142,15 @@ test('a negative log.retention.* means -1 (forever), as Kafka resolves it', (t) 
   t.is(BrokerConfig.from({ 'log.retention.ms': '-7' }).withDynamic(new Map([['log.retention.ms', '-9']])).retentionMs, -1);
 });
 
+test('min.compaction.lag.ms may not pass max.compaction.lag.ms, on a topic and on the broker (Kafka\'s LogConfig.validateValues)', (t) => {
+  const conflict = { instanceOf: ConfigError, message: /^min\.compaction\.lag\.ms: / };
+  t.throws(() => validateTopicOverrides(new Map([['min.compaction.lag.ms', '10'], ['max.compaction.lag.ms', '5']])), conflict);
+  t.notThrows(() => validateTopicOverrides(new Map([['min.compaction.lag.ms', '5'], ['max.compaction.lag.ms', '5']])));
+  t.notThrows(() => validateTopicOverrides(new Map([['min.compaction.lag.ms', '10']])));
+  t.throws(() => BrokerConfig.from({ 'log.cleaner.min.compaction.lag.ms': '10', 'log.cleaner.max.compaction.lag.ms': '5' }), { instanceOf: ConfigError, message: /^log\.cleaner\.min\.compaction\.lag\.ms: / });
+  t.throws(() => BrokerConfig.from({ 'log.cleaner.max.compaction.lag.ms': '5' }).withDynamic(new Map([['log.cleaner.min.compaction.lag.ms', '6']])), { instanceOf: ConfigError });
+});
+
 // ---- over the wire ----
 
 type Described = Map<string, string | null>;
