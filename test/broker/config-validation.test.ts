@@ -90,7 +90,7 @@ test('topic configs: the validator accepts exactly the rule, and the native log 
 });
 
 /** BrokerConfig from one property through a path; the error when refused. */
-type BrokerPath = 'server.properties' | '--override' | 'embedding';
+type BrokerPath = 'server.properties' | '--override' | 'environment' | 'embedding';
 
 /** `log.flush.interval.ms` -> `logFlushIntervalMs`, as startBroker options name it. */
 const camel = (name: string) => name.replace(/\.([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -99,6 +99,7 @@ function brokerThrough(path: BrokerPath, name: string, value: string): BrokerCon
   try {
     if (path === 'server.properties') return BrokerConfig.from(parseProperties(`# one property\n${name}=${value}\n`));
     if (path === 'embedding') return BrokerConfig.from({ [camel(name)]: value });
+    if (path === 'environment') return startConfig(parseArgs([], new Set()), { [`SAMSA_${name.toUpperCase().replace(/\./g, '_')}`]: value });
     return startConfig(parseArgs(['--override', `${name}=${value}`], new Set()), {});
   } catch (err) {
     if (err instanceof ConfigError) return err;
@@ -106,14 +107,14 @@ function brokerThrough(path: BrokerPath, name: string, value: string): BrokerCon
   }
 }
 
-test('broker properties: server.properties, --override and embedding options accept exactly the rule; accepted topic defaults open the native log', (t) => {
+test('broker properties: server.properties, --override, SAMSA_* environment and embedding options accept exactly the rule; accepted topic defaults open the native log', (t) => {
   const dir = tempDir(t);
   const wrong: string[] = [];
   let n = 0;
   for (const [name, rule] of BROKER_RULES) {
     const isTopicDefault = [...TOPIC_CONFIGS.values()].some((d) => d.name === name) || /^log\.(retention|roll|flush)\./.test(name);
     for (const c of casesOf(rule)) {
-      for (const path of ['server.properties', '--override', 'embedding'] as const) {
+      for (const path of ['server.properties', '--override', 'environment', 'embedding'] as const) {
         const got = brokerThrough(path, name, c.value);
         const what = `${path} ${name}=${JSON.stringify(c.value)}`;
         if (got instanceof ConfigError) {
