@@ -103,7 +103,7 @@ export class Broker implements BrokerCore {
     );
     let controller: Controller;
     try {
-      controller = await Controller.open(dataDir, config, router);
+      controller = await Controller.open(dataDir, config, router, (m) => log.warn(m));
     } catch (err) {
       await system.stop();
       throw err;
