@@ -5,21 +5,11 @@
  */
 import test from 'ava';
 import { KafkaClient } from '../../cli/console/client.js';
-import type { Logger } from '../../actors/runtime/index.js';
+import { crashWatch } from '../torture/harness/crash-watch.js';
 import { startTestBroker } from '../../testing.js';
 
 const TWO_53 = 2n ** 53n;
 const INT64_MAX = 2n ** 63n - 1n;
-
-/** A logger that keeps what the actor runtime says about crashes. */
-export function crashWatch(): { logger: Logger; crashes: string[] } {
-  const crashes: string[] = [];
-  const keep = (msg: string, fields?: unknown) => {
-    if (/actor (crashed|failed)/.test(msg)) crashes.push(`${msg} ${JSON.stringify(fields, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
-  };
-  const logger = { debug: () => undefined, info: () => undefined, warn: keep, error: keep } as unknown as Logger;
-  return { logger, crashes };
-}
 
 for (const workers of [0, 2]) {
   test(`[workers ${workers}] timestamps past 2^53 answer offset -1 without crashing the partition; DeleteRecords stays`, async (t) => {
