@@ -9,14 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerConfig, logPolicy } from '../../actors/config/index.js';
 import { PARTITION_KIND, type PartitionDescription, type PartitionMessage } from '../../actors/partition/messages.js';
-import { ActorSystem, silentLogger } from '../../actors/runtime/index.js';
+import { ActorSystem, type Logger } from '../../actors/runtime/index.js';
 import { encodeRecordBatchSync } from '../../protocol/index.js';
+import { crashWatch } from '../torture/harness/crash-watch.js';
 
 const DEADLINE_MS = 5_000;
 
-async function partitionSystem(t: import('ava').ExecutionContext) {
+async function partitionSystem(t: import('ava').ExecutionContext, logger: Logger = crashWatch().logger) {
   const dataDir = mkdtempSync(join(tmpdir(), 'samsa-restart-'));
-  const system = await ActorSystem.start({ workers: 0, logger: silentLogger, askTimeoutMs: 5_000 });
+  const system = await ActorSystem.start({ workers: 0, logger, askTimeoutMs: 5_000 });
   system.register(PARTITION_KIND, {
     module: new URL('../../actors/partition/partition-actor.js', import.meta.url),
     exportName: 'PartitionActor',
@@ -58,4 +59,19 @@ test('a crashed partition actor restarts at the current log start offset, not th
   t.truthy(d, 'the actor did not come back');
   t.is(d!.logStartOffset, 15n);
   t.is(d!.logEndOffset, 20n);
+});
+
+test('requests to a closed partition (a topic deletion racing them) are refused without crashing the actor', async (t) => {
+  const watch = crashWatch();
+  const ref = await partitionSystem(t, watch.logger);
+  await ref.ask({ t: 'close', deleteData: true });
+  for (const msg of [
+    { t: 'listOffset', timestamp: -1n, isolationLevel: 0, currentLeaderEpoch: -1 },
+    { t: 'deleteRecords', offset: -1n },
+    { t: 'epochEndOffset', leaderEpoch: 0, currentLeaderEpoch: -1 },
+    { t: 'describe' },
+  ] as const) {
+    await t.throwsAsync(ref.ask(msg), { name: 'ActorStoppedError' }, msg.t);
+  }
+  t.deepEqual(watch.crashes, []);
 });
