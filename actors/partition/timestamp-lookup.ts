@@ -56,7 +56,8 @@ export function firstRecordAtOrAfterScanning(log: PartitionLog, batchOffset: num
     }
     // An empty batch (all records compacted away) ends the walk: nothing to step past.
     if (last < 0n) return null;
-    from = Number(last) + 1;
+    // Always forward, even past a batch whose last records were removed (its offsets still count).
+    from = Math.max(from + 1, Number(last) + 1);
   }
   return null;
 }
