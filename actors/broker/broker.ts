@@ -61,6 +61,7 @@ export class Broker implements BrokerCore {
   private timers: NodeJS.Timeout[] = [];
   private lastRetentionMs: number;
   private stopping: Promise<void> | null = null;
+  /** The checkpoint writes in order; never rejects, so the next one always runs. */
   private checkpointing: Promise<void> = Promise.resolve();
   advertised: Endpoint = { host: '127.0.0.1', port: 0 };
   boundPorts: number[] = [];
@@ -172,8 +173,18 @@ export class Broker implements BrokerCore {
     for (const r of results) if (!r.outcome.ok) this.log.warn(`maintenance of ${r.topic}-${r.partition} failed: ${r.outcome.error.message}`);
   }
 
-  /** Writes recovery-point and log-start checkpoints for every open partition (after flushing them when `flush`). */
+  /** Writes recovery-point and log-start checkpoints for every open partition (after flushing them when `flush`); failures are logged. */
   checkpoint(flush: boolean): Promise<void> {
+    return this.writeCheckpoints(flush).catch((err) => this.log.error(`checkpoint failed: ${(err as Error).message}`));
+  }
+
+  /** DeleteRecords is answered only once its new log start offsets are on disk: a crash cannot undo it. */
+  checkpointLogStartOffsets(): Promise<void> {
+    return this.writeCheckpoints(false);
+  }
+
+  /** One checkpoint of both files; rejects when they could not be written. */
+  private writeCheckpoints(flush: boolean): Promise<void> {
     const run = async () => {
       type Offsets = { recoveryPoint: number; logStartOffset: number };
       const results = flush
@@ -194,8 +205,9 @@ export class Broker implements BrokerCore {
       await writeOffsetCheckpoint(paths.logStartOffset, starts);
     };
     // One checkpoint at a time: the files are replaced whole.
-    this.checkpointing = this.checkpointing.then(run, run).catch((err) => this.log.error(`checkpoint failed: ${(err as Error).message}`));
-    return this.checkpointing;
+    const done = this.checkpointing.then(run);
+    this.checkpointing = done.catch(() => undefined);
+    return done;
   }
 
   async topicOrAutoCreate(name: string, allowAutoCreate: boolean): Promise<TopicRecord | { error: string; message: string } | null> {

@@ -5,7 +5,9 @@
  * append interleaves with another or with a read's bounds.
  *
  * Runs inline or on a pool worker. Its opening parameters are kept per thread
- * (`opened`), so a restart after a crash reopens the same log from disk.
+ * (`opened`), with the log start offset and recovery point kept current, so a
+ * restart after a crash reopens the same log from disk where it stood: a
+ * DeleteRecords or a retention pass is never undone by a restart.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +26,7 @@ import type {
   ReadResult,
 } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
-import { firstRecordAtOrAfter, recordWithTimestamp } from './timestamp-lookup.js';
+import { firstRecordAtOrAfter, firstRecordAtOrAfterScanning, recordWithTimestamp } from './timestamp-lookup.js';
 import { kafkaErrorForStorage } from './storage-errors.js';
 
 /** Leadership never moves on a single node. */
@@ -34,6 +36,8 @@ const EARLIEST = -2n;
 const MAX_TIMESTAMP = -3n;
 const EARLIEST_LOCAL = -4n;
 const LATEST_TIERED = -5n;
+/** The native time index takes timestamps as doubles: exact up to here. */
+const SAFE_TIMESTAMP = BigInt(Number.MAX_SAFE_INTEGER);
 /** Batch headers read per native call while rebuilding producer state. */
 const SCAN_CHUNK = 4096;
 
@@ -79,6 +83,8 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   }
 
   stop(): void {
+    // A crash restart reopens from `opened`: it must not go back to older offsets.
+    if (this.log !== null) this.remember(this.log);
     this.log?.close();
     this.log = null;
   }
@@ -98,9 +104,9 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       case 'read':
         return this.read(msg.offset, msg.maxBytes, msg.currentLeaderEpoch);
       case 'listOffset':
-        return this.listOffset(msg.timestamp, msg.currentLeaderEpoch);
+        return storageAnswer(() => this.listOffset(msg.timestamp, msg.currentLeaderEpoch), { offset: -1n, timestamp: -1n, leaderEpoch: -1 });
       case 'deleteRecords':
-        return this.deleteRecords(msg.offset);
+        return storageAnswer(() => this.deleteRecords(msg.offset), { lowWatermark: -1n });
       case 'epochEndOffset': {
         const fenced = this.checkEpoch(msg.currentLeaderEpoch);
         if (fenced) return { ...fenced, leaderEpoch: -1, endOffset: -1n };
@@ -117,6 +123,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       case 'flush': {
         const log = this.openLog();
         log.flush();
+        this.remember(log);
         return { recoveryPoint: log.recoveryPoint, logStartOffset: log.logStartOffset };
       }
       case 'close': {
@@ -169,8 +176,20 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     }
   }
 
+  /** Keeps `opened` at the log's current start offset and recovery point, for a restart. */
+  private remember(log: PartitionLog): void {
+    const p = this.params;
+    if (p === null) return;
+    const recoveryPoint = BigInt(log.recoveryPoint);
+    const logStartOffset = BigInt(log.logStartOffset);
+    if (p.recoveryPoint === recoveryPoint && p.logStartOffset === logStartOffset) return;
+    this.params = { ...p, recoveryPoint, logStartOffset };
+    opened.set(this.openedKey, this.params);
+  }
+
   private openLog(): PartitionLog {
-    if (this.log === null) throw Object.assign(new Error(`partition ${this.address.key} is not open`), { name: 'ActorStoppedError' });
+    // A request racing a topic deletion finds the log closed: an answer (NOT_LEADER_OR_FOLLOWER), not a crash.
+    if (this.log === null) throw Object.assign(new Error(`partition ${this.address.key} is not open`), { name: 'ActorStoppedError', operational: true });
     return this.log;
   }
 
@@ -260,10 +279,24 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     if (timestamp === LATEST_TIERED) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
     if (timestamp === MAX_TIMESTAMP) return this.maxTimestampOffset(log);
     if (timestamp < 0n) return { error: 'INVALID_REQUEST', offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    // Past 2^53-1 the time index cannot answer exactly; Kafka answers "no record" past every timestamp.
+    if (timestamp > SAFE_TIMESTAMP) return this.offsetBeyondSafeTimestamp(log, timestamp);
     const found = log.offsetForTimestamp(Number(timestamp));
     if (found === null || BigInt(found.offset) >= hw) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
     const hit = firstRecordAtOrAfter(log, found.offset, timestamp, log.logEndOffset);
     return hit === null ? at(BigInt(found.offset), BigInt(found.timestamp)) : at(hit.offset, hit.timestamp);
+  }
+
+  /** A target past 2^53-1: a record only when the log holds timestamps that large (int64 on the wire). */
+  private offsetBeyondSafeTimestamp(log: PartitionLog, timestamp: bigint): ListOffsetResult {
+    const none = { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    let maxTs = -1;
+    for (const s of log.segments()) if (s.maxTimestamp > maxTs) maxTs = s.maxTimestamp;
+    if (maxTs < Number.MAX_SAFE_INTEGER) return none;
+    const found = log.offsetForTimestamp(Number.MAX_SAFE_INTEGER);
+    if (found === null) return none;
+    const hit = firstRecordAtOrAfterScanning(log, found.offset, timestamp, log.logEndOffset);
+    return hit === null ? none : { offset: hit.offset, timestamp: hit.timestamp, leaderEpoch: LEADER_EPOCH };
   }
 
   /** The record holding the largest timestamp (the first such record). */
@@ -284,6 +317,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     if (target < 0n || target > hw) return { error: 'OFFSET_OUT_OF_RANGE', lowWatermark: -1n };
     const low = BigInt(log.deleteRecordsBefore(Number(target)));
     this.producers.truncateHead(low);
+    this.remember(log);
     return { lowWatermark: low };
   }
 
@@ -305,6 +339,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     log.close();
     this.log = null;
     this.open(params, nowMs);
+    opened.set(this.openedKey, params);
     return { reopened: true };
   }
 
@@ -327,12 +362,24 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     }
     log.maybeFlush(nowMs);
     this.producers.expire(nowMs, producerIdExpirationMs);
+    this.remember(log);
     return { deletedSegments, logStartOffset: log.logStartOffset, recoveryPoint: log.recoveryPoint };
   }
 }
 
 function partitionDir(p: OpenPartition): string {
   return join(p.dataDir, `${p.topic}-${p.partition}`);
+}
+
+/** A storage failure answers with its Kafka error (the partition stays up for the next request). */
+function storageAnswer<R extends object>(run: () => R, none: R): R | (R & { error: string; message: string }) {
+  try {
+    return run();
+  } catch (err) {
+    const mapped = kafkaErrorForStorage(err);
+    if (mapped === null) throw err;
+    return { ...none, ...mapped };
+  }
 }
 
 /** Buffers that crossed a thread arrive as plain Uint8Array. */

@@ -29,6 +29,16 @@ export const deleteRecords = defineHandler({
         }),
       });
     }
+    // Acknowledged means durable: the new log start offsets reach the checkpoint file before the answer.
+    const moved = results.flatMap((t) => t.partitions.filter((p) => p.errorCode === 0));
+    if (moved.length > 0) {
+      try {
+        await broker.checkpointLogStartOffsets();
+      } catch (err) {
+        broker.log.error(`log start offset checkpoint after DeleteRecords failed: ${(err as Error).message}`);
+        for (const p of moved) Object.assign(p, { lowWatermark: -1n, errorCode: code('KAFKA_STORAGE_ERROR') });
+      }
+    }
     return { throttleTimeMs: 0, topics: results };
   },
   errorResponse: (req, errorCode) => ({
