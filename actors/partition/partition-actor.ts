@@ -15,7 +15,7 @@ import { PartitionLog, type LogConfig } from '../../native/index.js';
 import { LONG_MAX, type LogPolicy } from '../config/index.js';
 import type { ActorAddress, ActorContext, Behaviour } from '../runtime/index.js';
 import { withTransfer } from '../runtime/index.js';
-import { scanBatches, type ScannedBatch } from './batch-scan.js';
+import { scanBatch } from './batch-scan.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import type {
   AppendResult,
@@ -193,45 +193,41 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     return this.log;
   }
 
+  /**
+   * All or nothing: the batch header, its compressed records, the producer's
+   * sequence and (natively) the CRC and uncompressed records are all checked
+   * before the first byte is written, and producer state moves only once the
+   * batch is in the log.
+   */
   private append(buf: Buffer, nowMs: number): AppendResult {
     const log = this.log;
     const none = { baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, highWatermark: -1n };
     if (log === null) return { ...none, error: 'NOT_LEADER_OR_FOLLOWER', message: 'partition is not open' };
     const policy = this.policy!;
-    const scan = scanBatches(buf, policy);
-    if (!scan.ok) return { ...none, error: scan.error, message: scan.message, logStartOffset: BigInt(log.logStartOffset) };
-    const idempotent = scan.batches.some((b) => b.producerId >= 0n);
-    // Idempotent batches are checked and written one by one so each sees the state the previous left.
-    const groups: ScannedBatch[][] = idempotent ? scan.batches.map((b) => [b]) : [scan.batches];
-    let first: bigint | null = null;
-    let appendTime = -1n;
-    for (const group of groups) {
-      const b = group[0]!;
-      if (idempotent) {
-        const check = this.producers.check(b);
-        if (check.kind === 'error') return { ...none, error: check.error, message: check.message, logStartOffset: BigInt(log.logStartOffset) };
-        if (check.kind === 'duplicate') {
-          first ??= check.firstOffset;
-          continue;
-        }
+    const refused = (error: string, message: string): AppendResult => ({ ...none, error, message, logStartOffset: BigInt(log.logStartOffset) });
+    const scan = scanBatch(buf, policy);
+    if (!scan.ok) return refused(scan.error, scan.message);
+    const b = scan.batch;
+    const idempotent = b.producerId >= 0n;
+    if (idempotent) {
+      const check = this.producers.check(b);
+      if (check.kind === 'error') return refused(check.error, check.message);
+      if (check.kind === 'duplicate') {
+        const appendTime = policy.logAppendTime && check.timestampMs >= 0 ? BigInt(check.timestampMs) : -1n;
+        return { baseOffset: check.firstOffset, logAppendTimeMs: appendTime, logStartOffset: BigInt(log.logStartOffset), highWatermark: BigInt(log.logEndOffset) };
       }
-      const start = group[0]!.start;
-      const last = group[group.length - 1]!;
-      const bytes = buf.subarray(start, last.start + last.size);
-      let r;
-      try {
-        r = log.append(bytes, { leaderEpoch: LEADER_EPOCH, timestampType: policy.logAppendTime ? 'logAppend' : 'create' });
-      } catch (err) {
-        const mapped = kafkaErrorForStorage(err);
-        if (mapped === null) throw err;
-        return { ...none, ...mapped, logStartOffset: BigInt(log.logStartOffset) };
-      }
-      first ??= BigInt(r.baseOffset);
-      if (r.logAppendTime >= 0) appendTime = BigInt(r.logAppendTime);
-      if (idempotent) this.producers.record(b, BigInt(r.baseOffset), BigInt(r.lastOffset), r.logAppendTime, nowMs);
     }
-    const end = BigInt(log.logEndOffset);
-    return { baseOffset: first!, logAppendTimeMs: policy.logAppendTime ? appendTime : -1n, logStartOffset: BigInt(log.logStartOffset), highWatermark: end };
+    let r;
+    try {
+      r = log.append(buf, { leaderEpoch: LEADER_EPOCH, timestampType: policy.logAppendTime ? 'logAppend' : 'create' });
+    } catch (err) {
+      const mapped = kafkaErrorForStorage(err);
+      if (mapped === null) throw err;
+      return refused(mapped.error, mapped.message);
+    }
+    if (idempotent) this.producers.record(b, BigInt(r.baseOffset), BigInt(r.lastOffset), r.logAppendTime, nowMs);
+    const appendTime = policy.logAppendTime && r.logAppendTime >= 0 ? BigInt(r.logAppendTime) : -1n;
+    return { baseOffset: BigInt(r.baseOffset), logAppendTimeMs: appendTime, logStartOffset: BigInt(log.logStartOffset), highWatermark: BigInt(log.logEndOffset) };
   }
 
   private checkEpoch(current: number): { error: string } | null {
