@@ -1,4 +1,4 @@
-/** `samsa start`: run a broker in the foreground until SIGTERM or SIGINT. */
+/** `samsa start`: run a broker in the foreground until SIGTERM, SIGINT or SIGHUP. */
 import { resolve } from 'node:path';
 import { Broker } from '../actors/broker/broker.js';
 import { consoleLogger, type LogLevel } from '../actors/runtime/index.js';
@@ -22,6 +22,8 @@ export async function startCommand(args: ParsedArgs): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // After a hangup the terminal may be gone: a failed log write must not cut the graceful stop short.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
     logger.info(`${signal}: shutting down`);
     broker.stop().then(
       () => {
@@ -34,6 +36,7 @@ export async function startCommand(args: ParsedArgs): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // SIGHUP too (a closed terminal or ssh session): Node's default for it is to die on the spot,
+  // without the checkpoints; Kafka's broker stops gracefully on all three.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
 }

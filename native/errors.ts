@@ -9,6 +9,7 @@ export const STORAGE_ERROR_CODES = {
   INVALID_MAGIC: 'a record batch is not magic 2',
   INVALID_BATCH_SIZE: 'a batch length is below the v2 header size or runs past the end of the data',
   INVALID_RECORD_COUNT: 'a batch record count is inconsistent with its offset range',
+  INVALID_RECORDS: "an uncompressed batch's records do not fill it as its record count and their lengths state",
   INVALID_OFFSET: 'an offset is negative, not a safe integer, or goes backwards',
   OFFSET_OUT_OF_RANGE: 'an offset lies outside [logStartOffset, logEndOffset]',
   NO_SPACE: 'the disk is full or a file size limit was hit (ENOSPC, EFBIG, EDQUOT)',

@@ -18,7 +18,7 @@ export interface LogConfig {
   flushMs: number;
   /** fsync every append before it returns (no Kafka equivalent; acks after fsync) */
   durable: boolean;
-  /** retention.bytes: delete oldest segments while the log exceeds this (-1: no limit) */
+  /** retention.bytes: delete oldest segments while the log exceeds this (any negative: no limit, as in Kafka) */
   retentionBytes: number;
   /** retention.ms: delete segments whose newest timestamp is older than this (7 days; -1: forever) */
   retentionMs: number;
@@ -37,8 +37,12 @@ export const KAFKA_DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
 });
 
 const INT32_MAX = 0x7fffffff;
-/** Kafka's minimum segment.bytes (LogConfig: atLeast(LegacyRecord.RECORD_OVERHEAD_V0)) is tiny; ours must hold a batch header. */
-const SEGMENT_BYTES_MIN = 61;
+/**
+ * Kafka's minimum segment.bytes (LogConfig: atLeast(LegacyRecord.RECORD_OVERHEAD_V0)).
+ * A segment smaller than a batch still works: the log rolls only a non-empty
+ * segment, so a batch larger than segment.bytes goes into a segment of its own.
+ */
+const SEGMENT_BYTES_MIN = 14;
 /** An index file must hold at least one entry of either kind. */
 const SEGMENT_INDEX_BYTES_MIN = 12;
 /** Native code takes int64 milliseconds; larger values mean "never". */
@@ -65,7 +69,7 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
   check(isCount(c.flushMessages), 'flushMessages must be a positive integer or Infinity');
   check(c.flushMs === Infinity || (Number.isSafeInteger(c.flushMs) && c.flushMs >= 0), 'flushMs must be >= 0 or Infinity');
   check(typeof c.durable === 'boolean', 'durable must be a boolean');
-  check(c.retentionBytes === -1 || (Number.isSafeInteger(c.retentionBytes) && c.retentionBytes >= 0), 'retentionBytes must be -1 or >= 0');
+  check(Number.isSafeInteger(c.retentionBytes), 'retentionBytes must be an integer (negative: no limit)');
   check(c.retentionMs === -1 || (Number.isSafeInteger(c.retentionMs) && c.retentionMs >= 0), 'retentionMs must be -1 or >= 0');
   return c;
 }

@@ -55,6 +55,7 @@ export interface NativeAddon {
   murmur2(buf: Uint8Array): number;
   murmur2Batch(keys: Uint8Array, offsets: Int32Array, out: Int32Array, numPartitions: number, kernel?: string): void;
   murmur2Kernels(): string[];
+  recordsProblem(records: Uint8Array, count: number): { record: number; message: string } | null;
   NativeLog: NativeLogConstructor;
   NativeDirLock: new (dir: string) => { release(): void };
 }

@@ -26,6 +26,8 @@ export interface BrokerCore {
   readonly surface: readonly ApiSurfaceEntry[];
   readonly log: BrokerLog;
   now(): number;
+  /** Writes the log start (and recovery point) checkpoints now; rejects when they could not be written. */
+  checkpointLogStartOffsets(): Promise<void>;
   /** The topic, created with the broker defaults when auto-creation is on; null when unknown. */
   topicOrAutoCreate(name: string, allowAutoCreate: boolean): Promise<TopicRecord | { error: string; message: string } | null>;
 }

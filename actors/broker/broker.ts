@@ -105,7 +105,7 @@ export class Broker implements BrokerCore {
     const router = new PartitionRouter(system, dataDir, checkpoints, ASK_TIMEOUT_MS);
     let controller: Controller;
     try {
-      controller = await Controller.open(dataDir, config, router);
+      controller = await Controller.open(dataDir, config, router, (m) => log.warn(m));
       const open = [...router.open.values()];
       await checkpoints.startupDone(new Set(open.map((o) => `${o.topic} ${o.partition}`)));
       setAsideStrayPartitions(dataDir, new Set(open.map((o) => `${o.topic}-${o.partition}`)), log);
@@ -177,8 +177,18 @@ export class Broker implements BrokerCore {
     for (const r of results) if (!r.outcome.ok) this.log.warn(`maintenance of ${r.topic}-${r.partition} failed: ${r.outcome.error.message}`);
   }
 
-  /** Writes recovery-point and log-start checkpoints for every open partition (after flushing them when `flush`). */
+  /** Writes recovery-point and log-start checkpoints for every open partition (after flushing them when `flush`); failures are logged. */
   checkpoint(flush: boolean): Promise<void> {
+    return this.writeCheckpoints(flush).catch((err) => this.log.error(`checkpoint failed: ${(err as Error).message}`));
+  }
+
+  /** DeleteRecords is answered only once its new log start offsets are on disk: a crash cannot undo it. */
+  checkpointLogStartOffsets(): Promise<void> {
+    return this.writeCheckpoints(false);
+  }
+
+  /** One checkpoint of both files, after those queued before it (the files are replaced whole); rejects when they could not be written. */
+  private writeCheckpoints(flush: boolean): Promise<void> {
     const entries = async (): Promise<PartitionCheckpoint[]> => {
       type Offsets = { recoveryPoint: number; logStartOffset: number };
       const results = flush
@@ -194,7 +204,7 @@ export class Broker implements BrokerCore {
       }
       return list;
     };
-    return this.checkpoints.write(entries).catch((err) => this.log.error(`checkpoint failed: ${(err as Error).message}`));
+    return this.checkpoints.write(entries);
   }
 
   async topicOrAutoCreate(name: string, allowAutoCreate: boolean): Promise<TopicRecord | { error: string; message: string } | null> {

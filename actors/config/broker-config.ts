@@ -3,8 +3,8 @@
  * embedding options) plus dynamic overrides set through AlterConfigs.
  * Immutable: a change produces a new BrokerConfig.
  */
-import { BROKER_CONFIGS, type ConfigDef, type ConfigValue, LONG_MAX } from './definitions.js';
-import { ConfigError, dottedName, parseValue } from './parse.js';
+import { BROKER_CONFIGS, type ConfigDef, type ConfigValue, LONG_MAX, TOPIC_CONFIGS } from './definitions.js';
+import { checkRange, ConfigError, dottedName, parseValue } from './parse.js';
 
 export type ConfigSourceName = 'default' | 'static' | 'dynamic';
 
@@ -73,10 +73,21 @@ export class BrokerConfig {
   }
 
   private validate(): void {
-    for (const l of this.listeners) parseListener(l);
-    for (const l of this.advertisedListeners) parseListener(l);
+    for (const l of this.listeners) listenerOf(l, 'listeners');
+    for (const l of this.advertisedListeners) listenerOf(l, 'advertised.listeners');
     if (this.defaultReplicationFactor !== 1) {
       throw new ConfigError('default.replication.factor', 'a single node serves replication factor 1 only');
+    }
+    // Kafka builds every log's config from the broker values and validates it
+    // with the topic-level rules: a broker default no topic could hold is refused here.
+    for (const def of TOPIC_CONFIGS.values()) {
+      const value = this.topicDefault(def);
+      if (typeof value === 'number') checkRange(def, value, 'topic', this.topicDefaultProperty(def));
+    }
+    const minLag = this.int('log.cleaner.min.compaction.lag.ms');
+    const maxLag = this.int('log.cleaner.max.compaction.lag.ms');
+    if (minLag > maxLag) {
+      throw new ConfigError('log.cleaner.min.compaction.lag.ms', `${minLag} is more than log.cleaner.max.compaction.lag.ms (${maxLag})`);
     }
   }
 
@@ -157,13 +168,12 @@ export class BrokerConfig {
     return this.int('workers');
   }
 
-  /** log.retention.ms, else minutes, else hours, as Kafka resolves them. */
+  /** log.retention.ms, else minutes, else hours; any negative means -1 (forever), as KafkaConfig.logRetentionTimeMillis resolves them. */
   get retentionMs(): number {
     const ms = this.get('log.retention.ms') as number | null;
-    if (ms !== null) return ms;
     const minutes = this.get('log.retention.minutes') as number | null;
-    if (minutes !== null) return minutes * 60_000;
-    return this.int('log.retention.hours') * 3_600_000;
+    const resolved = ms ?? (minutes !== null ? minutes * 60_000 : this.int('log.retention.hours') * 3_600_000);
+    return resolved < 0 ? -1 : resolved;
   }
   get rollMs(): number {
     return (this.get('log.roll.ms') as number | null) ?? this.int('log.roll.hours') * 3_600_000;
@@ -184,6 +194,19 @@ export class BrokerConfig {
       default:
         return this.get(def.name);
     }
+  }
+
+  /** The broker property a topic default is taken from (the first of a derived chain that is set). */
+  topicDefaultProperty(def: ConfigDef): string {
+    const chain =
+      def.name === 'log.retention.ms'
+        ? ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours']
+        : def.name === 'log.roll.ms'
+          ? ['log.roll.ms', 'log.roll.hours']
+          : def.name === 'log.flush.interval.ms'
+            ? ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms']
+            : [def.name];
+    return chain.find((n) => this.get(n) !== null) ?? chain[chain.length - 1]!;
   }
 
   /** Where the broker-level value used as a topic default comes from. */
@@ -209,12 +232,16 @@ export interface Listener {
 
 /** `PLAINTEXT://host:port`; an empty host means 127.0.0.1 (samsa never binds beyond loopback by default). */
 export function parseListener(text: string): Listener {
+  return listenerOf(text, 'listeners');
+}
+
+function listenerOf(text: string, property: string): Listener {
   const m = /^([A-Za-z_][A-Za-z0-9_]*):\/\/(\[[^\]]*\]|[^:]*):(\d+)$/.exec(text.trim());
-  if (m === null) throw new ConfigError('listeners', `expected NAME://host:port, got ${JSON.stringify(text)}`);
+  if (m === null) throw new ConfigError(property, `expected NAME://host:port, got ${JSON.stringify(text)}`);
   const name = m[1]!.toUpperCase();
-  if (name !== 'PLAINTEXT') throw new ConfigError('listeners', `only PLAINTEXT listeners are served, got ${name}`);
+  if (name !== 'PLAINTEXT') throw new ConfigError(property, `only PLAINTEXT listeners are served, got ${name}`);
   const port = Number(m[3]);
-  if (port > 65535) throw new ConfigError('listeners', `port out of range: ${port}`);
+  if (port > 65535) throw new ConfigError(property, `port out of range: ${port}`);
   const host = m[2]!.replace(/^\[|\]$/g, '') || '127.0.0.1';
   return { name, host, port };
 }

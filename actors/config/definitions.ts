@@ -22,7 +22,11 @@ export interface ConfigDef {
   readonly inert?: boolean;
   /** Allowed values (string enums), compared case-insensitively. */
   readonly oneOf?: readonly string[];
+  /** Inclusive bounds of a number (Kafka's atLeast/between); the type's own range when absent. */
   readonly min?: number;
+  readonly max?: number;
+  /** Lower bound of the topic-level config when Kafka's differs from the broker property's. */
+  readonly topicMin?: number;
   /** Changeable at runtime through AlterConfigs on the broker resource. */
   readonly dynamic?: boolean;
 }
@@ -45,9 +49,9 @@ const defs: ConfigDef[] = [
   { name: 'max.connections', type: 'int', default: INT_MAX, doc: 'Connections beyond this are closed at accept.', min: 1 },
   { name: 'max.connections.per.ip', type: 'int', default: INT_MAX, doc: 'Connections from one IP address beyond this are closed at accept.', min: 0 },
   { name: 'queued.max.requests', type: 'int', default: 500, doc: 'Requests decoded and not yet answered, per connection; reading pauses at the limit.', min: 1 },
-  { name: 'num.network.threads', type: 'int', default: 3, doc: 'Accepted; samsa has one network loop per process.', inert: true },
-  { name: 'num.io.threads', type: 'int', default: 8, doc: 'Accepted; see `workers` for the partition pool.', inert: true },
-  { name: 'num.recovery.threads.per.data.dir', type: 'int', default: 1, doc: 'Accepted; logs are recovered when their partition opens.', inert: true },
+  { name: 'num.network.threads', type: 'int', default: 3, doc: 'Accepted; samsa has one network loop per process.', inert: true, min: 1 },
+  { name: 'num.io.threads', type: 'int', default: 8, doc: 'Accepted; see `workers` for the partition pool.', inert: true, min: 1 },
+  { name: 'num.recovery.threads.per.data.dir', type: 'int', default: 1, doc: 'Accepted; logs are recovered when their partition opens.', inert: true, min: 1 },
   { name: 'zookeeper.connect', type: 'string', default: null, doc: 'Accepted; a single node needs no coordination service.', inert: true },
   { name: 'zookeeper.connection.timeout.ms', type: 'int', default: 18000, doc: 'Accepted.', inert: true },
   // consumer groups
@@ -59,9 +63,9 @@ const defs: ConfigDef[] = [
   { name: 'offsets.retention.minutes', type: 'int', default: 10080, doc: 'Committed offsets of a group without members expire after this long.', min: 1 },
   { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, doc: 'How often expired offsets are removed.', min: 1 },
   { name: 'offset.metadata.max.bytes', type: 'int', default: 4096, doc: 'Longest metadata string of an offset commit (OFFSET_METADATA_TOO_LARGE above).', min: 0 },
-  { name: 'offsets.topic.replication.factor', type: 'short', default: 3, doc: 'Accepted.', inert: true },
-  { name: 'transaction.state.log.replication.factor', type: 'short', default: 3, doc: 'Accepted.', inert: true },
-  { name: 'transaction.state.log.min.isr', type: 'int', default: 2, doc: 'Accepted.', inert: true },
+  { name: 'offsets.topic.replication.factor', type: 'short', default: 3, doc: 'Accepted.', inert: true, min: 1 },
+  { name: 'transaction.state.log.replication.factor', type: 'short', default: 3, doc: 'Accepted.', inert: true, min: 1 },
+  { name: 'transaction.state.log.min.isr', type: 'int', default: 2, doc: 'Accepted.', inert: true, min: 1 },
   { name: 'delete.topic.enable', type: 'boolean', default: true, doc: 'DeleteTopics is refused (TOPIC_DELETION_DISABLED) when false.' },
   { name: 'auto.create.topics.enable', type: 'boolean', default: true, doc: 'Metadata and Produce for an unknown topic create it.' },
   { name: 'num.partitions', type: 'int', default: 1, doc: 'Partitions of auto-created topics and of CreateTopics with -1.', min: 1 },
@@ -78,19 +82,19 @@ const defs: ConfigDef[] = [
   { name: 'log.roll.jitter.ms', type: 'long', default: 0, doc: 'Accepted.', topic: 'segment.jitter.ms', min: 0, dynamic: true },
   { name: 'log.retention.hours', type: 'int', default: 168, doc: 'Retention time (minutes/ms win).' },
   { name: 'log.retention.minutes', type: 'int', default: null, doc: 'Retention time (log.retention.ms wins).' },
-  { name: 'log.retention.ms', type: 'long', default: null, doc: 'Retention time; -1 keeps forever.', topic: 'retention.ms', dynamic: true },
-  { name: 'log.retention.bytes', type: 'long', default: -1, doc: 'Retention size per partition; -1 unbounded.', topic: 'retention.bytes', dynamic: true },
+  { name: 'log.retention.ms', type: 'long', default: null, doc: 'Retention time; -1 keeps forever. The topic config is at least -1; a negative broker value (ms, minutes or hours) means -1, as in Kafka.', topic: 'retention.ms', topicMin: -1, dynamic: true },
+  { name: 'log.retention.bytes', type: 'long', default: -1, doc: 'Retention size per partition; any negative value means unbounded.', topic: 'retention.bytes', dynamic: true },
   { name: 'log.retention.check.interval.ms', type: 'long', default: 300000, doc: 'How often retention runs.', min: 1 },
-  { name: 'log.cleanup.policy', type: 'list', default: ['delete'], doc: 'delete, or compact (accepted; compaction does not run yet).', topic: 'cleanup.policy', dynamic: true },
-  { name: 'log.cleaner.delete.retention.ms', type: 'long', default: 86400000, doc: 'Accepted.', topic: 'delete.retention.ms', dynamic: true },
-  { name: 'log.cleaner.min.cleanable.ratio', type: 'double', default: 0.5, doc: 'Accepted.', topic: 'min.cleanable.dirty.ratio', dynamic: true },
-  { name: 'log.cleaner.min.compaction.lag.ms', type: 'long', default: 0, doc: 'Accepted.', topic: 'min.compaction.lag.ms', dynamic: true },
-  { name: 'log.cleaner.max.compaction.lag.ms', type: 'long', default: LONG_MAX, doc: 'Accepted.', topic: 'max.compaction.lag.ms', dynamic: true },
-  { name: 'log.segment.delete.delay.ms', type: 'long', default: 60000, doc: 'Accepted; deleted segments are removed at once.', topic: 'file.delete.delay.ms', dynamic: true },
+  { name: 'log.cleanup.policy', type: 'list', default: ['delete'], doc: 'delete, or compact (accepted; compaction does not run yet).', topic: 'cleanup.policy', oneOf: ['compact', 'delete'], dynamic: true },
+  { name: 'log.cleaner.delete.retention.ms', type: 'long', default: 86400000, doc: 'Accepted.', topic: 'delete.retention.ms', min: 0, dynamic: true },
+  { name: 'log.cleaner.min.cleanable.ratio', type: 'double', default: 0.5, doc: 'Accepted.', topic: 'min.cleanable.dirty.ratio', min: 0, max: 1, dynamic: true },
+  { name: 'log.cleaner.min.compaction.lag.ms', type: 'long', default: 0, doc: 'Accepted.', topic: 'min.compaction.lag.ms', min: 0, dynamic: true },
+  { name: 'log.cleaner.max.compaction.lag.ms', type: 'long', default: LONG_MAX, doc: 'Accepted.', topic: 'max.compaction.lag.ms', min: 1, dynamic: true },
+  { name: 'log.segment.delete.delay.ms', type: 'long', default: 60000, doc: 'Accepted; deleted segments are removed at once.', topic: 'file.delete.delay.ms', min: 0, dynamic: true },
   { name: 'log.index.size.max.bytes', type: 'int', default: 10485760, doc: 'Preallocated index size.', topic: 'segment.index.bytes', min: 4, dynamic: true },
   { name: 'log.index.interval.bytes', type: 'int', default: 4096, doc: 'Bytes between index entries.', topic: 'index.interval.bytes', min: 0, dynamic: true },
   { name: 'log.flush.interval.messages', type: 'long', default: LONG_MAX, doc: 'Flush after this many messages.', topic: 'flush.messages', min: 1, dynamic: true },
-  { name: 'log.flush.interval.ms', type: 'long', default: null, doc: 'Flush after this long (default: log.flush.scheduler.interval.ms).', topic: 'flush.ms', dynamic: true },
+  { name: 'log.flush.interval.ms', type: 'long', default: null, doc: 'Flush after this long (default: log.flush.scheduler.interval.ms).', topic: 'flush.ms', min: 0, dynamic: true },
   { name: 'log.flush.scheduler.interval.ms', type: 'long', default: LONG_MAX, doc: 'Accepted.' },
   { name: 'log.preallocate', type: 'boolean', default: false, doc: 'Accepted.', topic: 'preallocate', dynamic: true },
   { name: 'log.message.timestamp.type', type: 'string', default: 'CreateTime', doc: 'CreateTime or LogAppendTime.', topic: 'message.timestamp.type', oneOf: ['CreateTime', 'LogAppendTime'], dynamic: true },

@@ -27,10 +27,27 @@ export function validateTopicOverrides(overrides: ReadonlyMap<string, string | n
     const def = TOPIC_CONFIGS.get(name);
     if (def === undefined) throw new ConfigError(name, 'unknown topic config');
     if (raw === null) throw new ConfigError(name, 'null value');
-    const value = parseValue(def, raw);
+    const value = parseValue(def, raw, 'topic');
     out.set(name, formatValue(def, value) ?? '');
   }
+  checkCompactionLags(out);
   return out;
+}
+
+/**
+ * Kafka's LogConfig.validateValues: min.compaction.lag.ms may not pass
+ * max.compaction.lag.ms, an absent one taking Kafka's default (as Kafka
+ * parses the overrides against LogConfig's own defaults).
+ */
+function checkCompactionLags(overrides: ReadonlyMap<string, string>): void {
+  const lag = (name: string) => {
+    const def = TOPIC_CONFIGS.get(name)!;
+    const v = overrides.get(name);
+    return v !== undefined ? (parseValue(def, v, 'topic') as number) : (def.default as number);
+  };
+  const min = lag('min.compaction.lag.ms');
+  const max = lag('max.compaction.lag.ms');
+  if (min > max) throw new ConfigError('min.compaction.lag.ms', `${min} is more than max.compaction.lag.ms (${max})`);
 }
 
 export interface TopicConfigEntry {
@@ -60,7 +77,7 @@ export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, s
   const v = (topicName: string): ConfigValue => {
     const def = TOPIC_CONFIGS.get(topicName)!;
     const override = overrides.get(topicName);
-    return override !== undefined ? parseValue(def, override) : broker.topicDefault(def);
+    return override !== undefined ? parseValue(def, override, 'topic') : broker.topicDefault(def);
   };
   return {
     segmentBytes: v('segment.bytes') as number,

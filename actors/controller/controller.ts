@@ -85,8 +85,12 @@ export class Controller {
     this.brokerConfig = staticConfig.withDynamic(new Map(Object.entries(doc.brokerConfigs)));
   }
 
-  /** Loads (or initialises) the metadata and opens every partition it lists. */
-  static async open(dir: string, config: BrokerConfig, host: PartitionHost): Promise<Controller> {
+  /**
+   * Loads (or initialises) the metadata and opens every partition it lists.
+   * A persisted config value the validator refuses (written by an older
+   * build) is dropped with a warning: the topic takes the default instead.
+   */
+  static async open(dir: string, config: BrokerConfig, host: PartitionHost, warn: (message: string) => void = () => undefined): Promise<Controller> {
     const doc: MetadataDocument = readMetadata(dir) ?? {
       version: 1,
       clusterId: clusterIdFor(),
@@ -96,6 +100,7 @@ export class Controller {
       topics: [],
     };
     doc.brokerId = config.brokerId;
+    dropInvalidConfigs(doc, config, warn);
     writeMetadata(dir, doc);
     writeMetaProperties(dir, doc.clusterId, doc.brokerId);
     const controller = new Controller(dir, config, doc, host);
@@ -308,6 +313,36 @@ export class Controller {
     }
     return this.nextProducerId++;
   }
+}
+
+/**
+ * Such a value never took effect (the partition could not open with it, or a
+ * broker value could not be applied), so the default is what the topic had:
+ * the override is removed rather than clamped to a nearest value.
+ */
+function dropInvalidConfigs(doc: MetadataDocument, config: BrokerConfig, warn: (message: string) => void): void {
+  for (const t of doc.topics) {
+    for (const [name, value] of Object.entries(t.configs)) {
+      try {
+        validateTopicOverrides(new Map([[name, value]]));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        warn(`topic ${t.name}: stored config ${name}=${JSON.stringify(value)} is invalid (${err.message}); using the default`);
+        delete t.configs[name];
+      }
+    }
+  }
+  const kept = new Map<string, string>();
+  for (const [name, value] of Object.entries(doc.brokerConfigs)) {
+    try {
+      config.withDynamic(new Map([...kept, [name, value]]));
+      kept.set(name, value);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      warn(`dynamic broker config ${name}=${JSON.stringify(value)} is invalid (${err.message}); using the static value`);
+    }
+  }
+  doc.brokerConfigs = Object.fromEntries(kept);
 }
 
 function fail(error: ControllerErrorName, message: string): { ok: false } & ControllerError {

@@ -20,7 +20,7 @@ import { appendErrorCode } from './append-errors.js';
 import type { GroupOp } from './messages.js';
 import type { OffsetsLog } from './offsets-log.js';
 import { PartitionOffsetsLog } from './partition-offsets-log.js';
-import { decodeRecordsBatch, encodeRecordsBatch, type CoordinatorRecord } from './records.js';
+import { decodeRecordsBatch, encodeRecordsBatch, type CoordinatorRecord, type SkippedRecord } from './records.js';
 import { groupSettings, type GroupSettings } from './settings.js';
 import { GroupShard, type ShardResult } from './shard.js';
 
@@ -41,6 +41,8 @@ export interface CoordinatorOptions {
   readonly uniqueId?: () => string;
 }
 
+/** Skipped records named one by one on a load; the rest are counted. */
+const MAX_SKIP_WARNINGS = 10;
 const NOT_LOADED = 'this broker has not loaded the group coordinator for that partition';
 
 export class GroupCoordinatorBehaviour implements Behaviour<CoordinatorMessage, CoordinatorAnswer | LoadAnswer | null> {
@@ -102,12 +104,17 @@ export class GroupCoordinatorBehaviour implements Behaviour<CoordinatorMessage, 
     this.#settings = settings;
     this.#log ??= this.opts.openLog(ctx, this.partition);
     const records: CoordinatorRecord[] = [];
-    for await (const batch of this.#log.readAll()) for (const r of decodeRecordsBatch(batch)) records.push(r);
+    let skipped = 0;
+    const skip = (s: SkippedRecord) => {
+      // The first few name their offsets; the count is in the load line.
+      if (++skipped <= MAX_SKIP_WARNINGS) ctx.log.warn('skipping a __consumer_offsets record that does not decode', { partition: this.partition, offset: Number(s.offset), reason: s.reason });
+    };
+    for await (const batch of this.#log.readAll()) for (const r of decodeRecordsBatch(batch, skip)) records.push(r);
     const shard = new GroupShard(settings, this.opts.uniqueId === undefined ? {} : { uniqueId: this.opts.uniqueId });
     shard.load(records, this.#now(ctx));
     this.#shard = shard;
     this.#reschedule(ctx);
-    ctx.log.info('group coordinator loaded', { partition: this.partition, groups: shard.groups.size, records: records.length });
+    ctx.log.info('group coordinator loaded', { partition: this.partition, groups: shard.groups.size, records: records.length, ...(skipped > 0 ? { skipped } : {}) });
     return { t: 'loaded', groups: shard.groups.size, records: records.length };
   }
 

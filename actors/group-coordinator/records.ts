@@ -209,14 +209,38 @@ export function encodeRecordsBatch(records: readonly CoordinatorRecord[], nowMs:
   return encodeRecordBatchSync({ records: records.map((r) => ({ ...encodeRecord(r), timestamp })), baseTimestamp: timestamp });
 }
 
-/** The coordinator records of one stored batch (control batches and other record types skipped). */
-export function decodeRecordsBatch(batch: Buffer): CoordinatorRecord[] {
-  const decoded = decodeRecordBatchSync(batch);
+/** A stored record the coordinator could not read, by its offset in the partition. */
+export interface SkippedRecord {
+  readonly offset: bigint;
+  readonly reason: string;
+}
+
+/**
+ * The coordinator records of one stored batch (control batches and other
+ * record types skipped). A record (or batch) that does not decode is skipped
+ * and handed to `skipped`: one bad record, written by a client to the
+ * partition before such writes were refused or damaged on disk, must not keep
+ * every group of the partition from loading.
+ */
+export function decodeRecordsBatch(batch: Buffer, skipped: (s: SkippedRecord) => void = () => undefined): CoordinatorRecord[] {
+  let decoded;
+  try {
+    decoded = decodeRecordBatchSync(batch);
+  } catch (err) {
+    skipped({ offset: batch.length >= 8 ? batch.readBigInt64BE(0) : -1n, reason: `the batch does not decode: ${(err as Error).message}` });
+    return [];
+  }
   if (decoded.isControl) return [];
   const out: CoordinatorRecord[] = [];
   for (const r of decoded.records) {
     if (r.key === null) continue;
-    const rec = decodeRecord(r.key, r.value);
+    let rec: CoordinatorRecord | null;
+    try {
+      rec = decodeRecord(r.key, r.value);
+    } catch (err) {
+      skipped({ offset: r.offset, reason: (err as Error).message });
+      continue;
+    }
     if (rec !== null) out.push(rec);
   }
   return out;

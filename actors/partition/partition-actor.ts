@@ -5,7 +5,9 @@
  * append interleaves with another or with a read's bounds.
  *
  * Runs inline or on a pool worker. Its opening parameters are kept per thread
- * (`opened`), so a restart after a crash reopens the same log from disk.
+ * (`opened`), with the log start offset and recovery point kept current, so a
+ * restart after a crash reopens the same log from disk where it stood: a
+ * DeleteRecords or a retention pass is never undone by a restart.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { PartitionLog, type LogConfig } from '../../native/index.js';
 import { LONG_MAX, type LogPolicy } from '../config/index.js';
 import type { ActorAddress, ActorContext, Behaviour } from '../runtime/index.js';
 import { withTransfer } from '../runtime/index.js';
-import { scanBatches, type ScannedBatch } from './batch-scan.js';
+import { scanBatch } from './batch-scan.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import type {
   AppendResult,
@@ -24,7 +26,7 @@ import type {
   ReadResult,
 } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
-import { firstRecordAtOrAfter, recordWithTimestamp } from './timestamp-lookup.js';
+import { firstRecordAtOrAfter, firstRecordAtOrAfterScanning, recordWithTimestamp } from './timestamp-lookup.js';
 import { kafkaErrorForStorage } from './storage-errors.js';
 
 /** Leadership never moves on a single node. */
@@ -34,6 +36,8 @@ const EARLIEST = -2n;
 const MAX_TIMESTAMP = -3n;
 const EARLIEST_LOCAL = -4n;
 const LATEST_TIERED = -5n;
+/** The native time index takes timestamps as doubles: exact up to here. */
+const SAFE_TIMESTAMP = BigInt(Number.MAX_SAFE_INTEGER);
 /** Batch headers read per native call while rebuilding producer state. */
 const SCAN_CHUNK = 4096;
 
@@ -79,6 +83,8 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   }
 
   stop(): void {
+    // A crash restart reopens from `opened`: it must not go back to older offsets.
+    if (this.log !== null) this.remember(this.log);
     this.log?.close();
     this.log = null;
   }
@@ -98,9 +104,9 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       case 'read':
         return this.read(msg.offset, msg.maxBytes, msg.currentLeaderEpoch);
       case 'listOffset':
-        return this.listOffset(msg.timestamp, msg.currentLeaderEpoch);
+        return storageAnswer(() => this.listOffset(msg.timestamp, msg.currentLeaderEpoch), { offset: -1n, timestamp: -1n, leaderEpoch: -1 });
       case 'deleteRecords':
-        return this.deleteRecords(msg.offset);
+        return storageAnswer(() => this.deleteRecords(msg.offset), { lowWatermark: -1n });
       case 'epochEndOffset': {
         const fenced = this.checkEpoch(msg.currentLeaderEpoch);
         if (fenced) return { ...fenced, leaderEpoch: -1, endOffset: -1n };
@@ -117,6 +123,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       case 'flush': {
         const log = this.openLog();
         log.flush();
+        this.remember(log);
         return { recoveryPoint: log.recoveryPoint, logStartOffset: log.logStartOffset };
       }
       case 'close': {
@@ -169,50 +176,58 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     }
   }
 
+  /** Keeps `opened` at the log's current start offset and recovery point, for a restart. */
+  private remember(log: PartitionLog): void {
+    const p = this.params;
+    if (p === null) return;
+    const recoveryPoint = BigInt(log.recoveryPoint);
+    const logStartOffset = BigInt(log.logStartOffset);
+    if (p.recoveryPoint === recoveryPoint && p.logStartOffset === logStartOffset) return;
+    this.params = { ...p, recoveryPoint, logStartOffset };
+    opened.set(this.openedKey, this.params);
+  }
+
   private openLog(): PartitionLog {
-    if (this.log === null) throw Object.assign(new Error(`partition ${this.address.key} is not open`), { name: 'ActorStoppedError' });
+    // A request racing a topic deletion finds the log closed: an answer (NOT_LEADER_OR_FOLLOWER), not a crash.
+    if (this.log === null) throw Object.assign(new Error(`partition ${this.address.key} is not open`), { name: 'ActorStoppedError', operational: true });
     return this.log;
   }
 
+  /**
+   * All or nothing: the batch header, its compressed records, the producer's
+   * sequence and (natively) the CRC and uncompressed records are all checked
+   * before the first byte is written, and producer state moves only once the
+   * batch is in the log.
+   */
   private append(buf: Buffer, nowMs: number): AppendResult {
     const log = this.log;
     const none = { baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, highWatermark: -1n };
     if (log === null) return { ...none, error: 'NOT_LEADER_OR_FOLLOWER', message: 'partition is not open' };
     const policy = this.policy!;
-    const scan = scanBatches(buf, policy);
-    if (!scan.ok) return { ...none, error: scan.error, message: scan.message, logStartOffset: BigInt(log.logStartOffset) };
-    const idempotent = scan.batches.some((b) => b.producerId >= 0n);
-    // Idempotent batches are checked and written one by one so each sees the state the previous left.
-    const groups: ScannedBatch[][] = idempotent ? scan.batches.map((b) => [b]) : [scan.batches];
-    let first: bigint | null = null;
-    let appendTime = -1n;
-    for (const group of groups) {
-      const b = group[0]!;
-      if (idempotent) {
-        const check = this.producers.check(b);
-        if (check.kind === 'error') return { ...none, error: check.error, message: check.message, logStartOffset: BigInt(log.logStartOffset) };
-        if (check.kind === 'duplicate') {
-          first ??= check.firstOffset;
-          continue;
-        }
+    const refused = (error: string, message: string): AppendResult => ({ ...none, error, message, logStartOffset: BigInt(log.logStartOffset) });
+    const scan = scanBatch(buf, policy);
+    if (!scan.ok) return refused(scan.error, scan.message);
+    const b = scan.batch;
+    const idempotent = b.producerId >= 0n;
+    if (idempotent) {
+      const check = this.producers.check(b);
+      if (check.kind === 'error') return refused(check.error, check.message);
+      if (check.kind === 'duplicate') {
+        const appendTime = policy.logAppendTime && check.timestampMs >= 0 ? BigInt(check.timestampMs) : -1n;
+        return { baseOffset: check.firstOffset, logAppendTimeMs: appendTime, logStartOffset: BigInt(log.logStartOffset), highWatermark: BigInt(log.logEndOffset) };
       }
-      const start = group[0]!.start;
-      const last = group[group.length - 1]!;
-      const bytes = buf.subarray(start, last.start + last.size);
-      let r;
-      try {
-        r = log.append(bytes, { leaderEpoch: LEADER_EPOCH, timestampType: policy.logAppendTime ? 'logAppend' : 'create' });
-      } catch (err) {
-        const mapped = kafkaErrorForStorage(err);
-        if (mapped === null) throw err;
-        return { ...none, ...mapped, logStartOffset: BigInt(log.logStartOffset) };
-      }
-      first ??= BigInt(r.baseOffset);
-      if (r.logAppendTime >= 0) appendTime = BigInt(r.logAppendTime);
-      if (idempotent) this.producers.record(b, BigInt(r.baseOffset), BigInt(r.lastOffset), r.logAppendTime, nowMs);
     }
-    const end = BigInt(log.logEndOffset);
-    return { baseOffset: first!, logAppendTimeMs: policy.logAppendTime ? appendTime : -1n, logStartOffset: BigInt(log.logStartOffset), highWatermark: end };
+    let r;
+    try {
+      r = log.append(buf, { leaderEpoch: LEADER_EPOCH, timestampType: policy.logAppendTime ? 'logAppend' : 'create' });
+    } catch (err) {
+      const mapped = kafkaErrorForStorage(err);
+      if (mapped === null) throw err;
+      return refused(mapped.error, mapped.message);
+    }
+    if (idempotent) this.producers.record(b, BigInt(r.baseOffset), BigInt(r.lastOffset), r.logAppendTime, nowMs);
+    const appendTime = policy.logAppendTime && r.logAppendTime >= 0 ? BigInt(r.logAppendTime) : -1n;
+    return { baseOffset: BigInt(r.baseOffset), logAppendTimeMs: appendTime, logStartOffset: BigInt(log.logStartOffset), highWatermark: BigInt(log.logEndOffset) };
   }
 
   private checkEpoch(current: number): { error: string } | null {
@@ -260,10 +275,24 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     if (timestamp === LATEST_TIERED) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
     if (timestamp === MAX_TIMESTAMP) return this.maxTimestampOffset(log);
     if (timestamp < 0n) return { error: 'INVALID_REQUEST', offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    // Past 2^53-1 the time index cannot answer exactly; Kafka answers "no record" past every timestamp.
+    if (timestamp > SAFE_TIMESTAMP) return this.offsetBeyondSafeTimestamp(log, timestamp);
     const found = log.offsetForTimestamp(Number(timestamp));
     if (found === null || BigInt(found.offset) >= hw) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
     const hit = firstRecordAtOrAfter(log, found.offset, timestamp, log.logEndOffset);
     return hit === null ? at(BigInt(found.offset), BigInt(found.timestamp)) : at(hit.offset, hit.timestamp);
+  }
+
+  /** A target past 2^53-1: a record only when the log holds timestamps that large (int64 on the wire). */
+  private offsetBeyondSafeTimestamp(log: PartitionLog, timestamp: bigint): ListOffsetResult {
+    const none = { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
+    let maxTs = -1;
+    for (const s of log.segments()) if (s.maxTimestamp > maxTs) maxTs = s.maxTimestamp;
+    if (maxTs < Number.MAX_SAFE_INTEGER) return none;
+    const found = log.offsetForTimestamp(Number.MAX_SAFE_INTEGER);
+    if (found === null) return none;
+    const hit = firstRecordAtOrAfterScanning(log, found.offset, timestamp, log.logEndOffset);
+    return hit === null ? none : { offset: hit.offset, timestamp: hit.timestamp, leaderEpoch: LEADER_EPOCH };
   }
 
   /** The record holding the largest timestamp (the first such record). */
@@ -284,6 +313,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     if (target < 0n || target > hw) return { error: 'OFFSET_OUT_OF_RANGE', lowWatermark: -1n };
     const low = BigInt(log.deleteRecordsBefore(Number(target)));
     this.producers.truncateHead(low);
+    this.remember(log);
     return { lowWatermark: low };
   }
 
@@ -305,6 +335,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     log.close();
     this.log = null;
     this.open(params, nowMs);
+    opened.set(this.openedKey, params);
     return { reopened: true };
   }
 
@@ -327,12 +358,24 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     }
     log.maybeFlush(nowMs);
     this.producers.expire(nowMs, producerIdExpirationMs);
+    this.remember(log);
     return { deletedSegments, logStartOffset: log.logStartOffset, recoveryPoint: log.recoveryPoint };
   }
 }
 
 function partitionDir(p: OpenPartition): string {
   return join(p.dataDir, `${p.topic}-${p.partition}`);
+}
+
+/** A storage failure answers with its Kafka error (the partition stays up for the next request). */
+function storageAnswer<R extends object>(run: () => R, none: R): R | (R & { error: string; message: string }) {
+  try {
+    return run();
+  } catch (err) {
+    const mapped = kafkaErrorForStorage(err);
+    if (mapped === null) throw err;
+    return { ...none, ...mapped };
+  }
 }
 
 /** Buffers that crossed a thread arrive as plain Uint8Array. */

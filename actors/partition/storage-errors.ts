@@ -8,6 +8,8 @@ export function kafkaErrorForStorage(err: unknown): { error: string; message: st
     case 'INVALID_BATCH_SIZE':
     case 'INVALID_RECORD_COUNT':
       return { error: 'CORRUPT_MESSAGE', message: err.message };
+    case 'INVALID_RECORDS':
+      return { error: 'INVALID_RECORD', message: err.message };
     case 'INVALID_MAGIC':
       return { error: 'UNSUPPORTED_FOR_MESSAGE_FORMAT', message: err.message };
     case 'OFFSET_OUT_OF_RANGE':

@@ -40,3 +40,24 @@ export function recordWithTimestamp(log: PartitionLog, batchOffset: number, maxT
   for (const r of recordsOfBatch(log, batchOffset, endOffset)) if (r.timestamp === maxTimestamp) return r;
   return null;
 }
+
+/**
+ * The first record at or after `target`, walking batches from `batchOffset` to the end: for
+ * targets past 2^53-1, where the native time index (doubles) cannot tell timestamps apart and
+ * only the batches' own int64 timestamps can.
+ */
+export function firstRecordAtOrAfterScanning(log: PartitionLog, batchOffset: number, target: bigint, endOffset: number): TimestampHit | null {
+  let from = batchOffset;
+  while (from < endOffset) {
+    let last = -1n;
+    for (const r of recordsOfBatch(log, from, endOffset)) {
+      if (r.timestamp >= target) return r;
+      last = r.offset;
+    }
+    // An empty batch (all records compacted away) ends the walk: nothing to step past.
+    if (last < 0n) return null;
+    // Always forward, even past a batch whose last records were removed (its offsets still count).
+    from = Math.max(from + 1, Number(last) + 1);
+  }
+  return null;
+}

@@ -11,9 +11,15 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+/**
+ * Node fires a timer longer than 2^31-1 ms after 1 ms. Delays come from the wire (a Produce
+ * timeout plus a margin, a rebalance timeout...): they are capped, never turned into "now".
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const realClock: Clock = {
   now: () => performance.now(),
-  setTimeout: (fn, delayMs) => setTimeout(fn, delayMs),
+  setTimeout: (fn, delayMs) => setTimeout(fn, Math.min(delayMs, MAX_TIMER_MS)),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 

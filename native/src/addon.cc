@@ -5,6 +5,7 @@ namespace samsa {
 SamsaAddon::SamsaAddon(Napi::Env env, Napi::Object exports) {
   DefineAddon(exports, {InstanceMethod("setErrorClass", &SamsaAddon::SetErrorClass)});
   registerHashFunctions(env, exports);
+  registerRecordFunctions(env, exports);
   Napi::Function log = defineLogClass(env);
   logClass = Napi::Persistent(log);
   exports.Set("NativeLog", log);

@@ -18,6 +18,7 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::InvalidMagic: return "INVALID_MAGIC";
     case ErrorCode::InvalidBatchSize: return "INVALID_BATCH_SIZE";
     case ErrorCode::InvalidRecordCount: return "INVALID_RECORD_COUNT";
+    case ErrorCode::InvalidRecords: return "INVALID_RECORDS";
     case ErrorCode::InvalidOffset: return "INVALID_OFFSET";
     case ErrorCode::OffsetOutOfRange: return "OFFSET_OUT_OF_RANGE";
     case ErrorCode::NoSpace: return "NO_SPACE";

@@ -8,6 +8,7 @@
 
 #include "byte_order.h"
 #include "log_registry.h"
+#include "record_walk.h"
 #include "storage_failure.h"
 
 namespace samsa {
@@ -111,6 +112,15 @@ AppendResult PartitionLog::append(uint8_t* data, size_t length, const AppendOpti
     offsetSpan += int64_t(h.lastOffsetDelta) + 1;
     incomingMaxTimestamp = std::max(incomingMaxTimestamp, h.maxTimestamp);
     r.batches++;
+    // The CRC vouches for the bytes, not for what they hold: records that do
+    // not parse would stop every consumer of the partition. Compressed
+    // payloads are walked after decompression, before the append.
+    batch::RecordsProblem problem;
+    if ((h.attributes & batch::kCompressionMask) == 0 &&
+        !batch::walkRecords(data + pos + batch::kHeaderSize, h.sizeInBytes() - batch::kHeaderSize, h.recordCount, &problem)) {
+      throw StorageFailure(ErrorCode::InvalidRecords, std::string(problem.what) + " (record " + std::to_string(problem.record) + " of " +
+                                                          std::to_string(h.recordCount) + ", batch at byte " + std::to_string(pos) + ")");
+    }
     r.records += static_cast<uint64_t>(h.recordCount);
     pos += h.sizeInBytes();
   }

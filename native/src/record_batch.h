@@ -34,6 +34,7 @@ constexpr size_t kLogOverhead = 12;
 constexpr int32_t kMinBatchLength = static_cast<int32_t>(kHeaderSize - kLogOverhead);
 constexpr int8_t kMagicV2 = 2;
 
+constexpr uint16_t kCompressionMask = 0x07;
 constexpr uint16_t kTimestampTypeBit = 0x08;
 constexpr uint16_t kTransactionalBit = 0x10;
 constexpr uint16_t kControlBit = 0x20;

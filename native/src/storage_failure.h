@@ -13,6 +13,7 @@ enum class ErrorCode {
   InvalidMagic,
   InvalidBatchSize,
   InvalidRecordCount,
+  InvalidRecords,
   InvalidOffset,
   OffsetOutOfRange,
   NoSpace,

@@ -156,7 +156,18 @@ test('durable mode: every append is fsync\'d before it returns; default leaves i
 
 test('config validation: out-of-range values are INVALID_CONFIG', (t) => {
   const dir = tempDir(t);
-  for (const bad of [{ segmentBytes: 10 }, { segmentBytes: 2 ** 31 }, { segmentMs: 0 }, { indexIntervalBytes: -1 }, { flushMessages: 0 }, { retentionBytes: -2 }, { durable: 1 as unknown as boolean }]) {
+  for (const bad of [{ segmentBytes: 10 }, { segmentBytes: 2 ** 31 }, { segmentMs: 0 }, { indexIntervalBytes: -1 }, { flushMessages: 0 }, { retentionBytes: 1.5 }, { retentionMs: -2 }, { durable: 1 as unknown as boolean }]) {
     t.throws(() => PartitionLog.open(dir, bad), { instanceOf: StorageError, code: 'INVALID_CONFIG' } as never, JSON.stringify(bad));
   }
+});
+
+test("config validation: Kafka's ranges are taken (segment.bytes from 14, any negative retention.bytes)", (t) => {
+  const dir = tempDir(t);
+  const log = PartitionLog.open(dir, { segmentBytes: 14, retentionBytes: -2, retentionMs: -1 });
+  t.teardown(() => log.close());
+  log.append(simpleBatch(1, 10));
+  log.append(simpleBatch(1, 10));
+  t.is(log.segments().length, 2, 'a batch larger than segment.bytes has a segment of its own');
+  t.is(log.read(1, 1 << 20).firstOffset, 1);
+  t.is(log.applyRetention().deletedSegments, 0, 'a negative retention.bytes is unbounded');
 });

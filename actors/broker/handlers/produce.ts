@@ -3,13 +3,15 @@ import type { AppendRequest, AppendResult } from '../../partition/messages.js';
 import { partitionKey } from '../../partition/messages.js';
 import { code } from '../errors.js';
 import { defineHandler } from '../handler.js';
+import { isInternalTopic } from '../internal-topics.js';
 import { CloseConnection } from '../net/connection.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
 
 const NO_OFFSET = -1n;
 
 /**
- * v3-11 (record batch magic 2 only, as Kafka 4). The partitions of one request
+ * v3-11 (record batch magic 2 only, as Kafka 4). Internal topics are refused
+ * (INVALID_TOPIC_EXCEPTION): only the broker appends to them. The partitions of one request
  * are appended with one askMany: one message per worker. acks=0 is appended
  * and answered with nothing; on a single node acks=1 and acks=-1 both answer
  * after the local append (the whole ISR).
@@ -31,7 +33,10 @@ export const produce = defineHandler({
         const slot: Slot = { topic: t.name, index: p.index, errorCode: 0, message: null, item: -1 };
         slots.push(slot);
         if (badAcks) slot.errorCode = code('INVALID_REQUIRED_ACKS');
-        else if (topic === undefined || p.index < 0 || p.index >= topic.partitions) slot.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
+        else if (isInternalTopic(t.name)) {
+          slot.errorCode = code('INVALID_TOPIC_EXCEPTION');
+          slot.message = `Cannot append to internal topic ${t.name}`;
+        } else if (topic === undefined || p.index < 0 || p.index >= topic.partitions) slot.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
         else if (p.records === null || p.records.length === 0) slot.errorCode = code('CORRUPT_MESSAGE');
         else {
           slot.item = items.length;
