@@ -23,6 +23,7 @@ export const STORAGE_ERROR_CODES = {
   INVALID_ARGUMENT: 'an argument has the wrong type or range',
   INVALID_CONFIG: 'a LogConfig value is out of range',
   CORRUPT_CHECKPOINT: 'a checkpoint file does not parse',
+  LOCKED: 'the data directory is locked by another broker (in this process or another)',
 } as const;
 
 export type StorageErrorCode = keyof typeof STORAGE_ERROR_CODES;

@@ -17,6 +17,7 @@ export {
   type Murmur2Kernel,
 } from './hashing.js';
 export { murmur2Js, partitionForJs } from './murmur2-js.js';
+export { DirLock, DIR_LOCK_FILE } from './dir-lock.js';
 export { recordsProblem, type RecordsProblem } from './records.js';
 export { KAFKA_DEFAULT_LOG_CONFIG, resolveLogConfig, type LogConfig } from './log-config.js';
 export {

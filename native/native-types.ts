@@ -5,7 +5,7 @@
 export const APPEND_RESULT_FIELDS = 9; // baseOffset, lastOffset, logAppendTime, maxTimestamp, offsetOfMaxTimestamp, batches, bytes, records, rolled
 export const READ_RESULT_FIELDS = 3; // firstOffset, nextOffset, bytes
 export const BATCH_HEADER_FIELDS = 13; // see batch-header.ts
-export const SEGMENT_FIELDS = 3; // baseOffset, bytes, maxTimestamp
+export const SEGMENT_FIELDS = 4; // baseOffset, bytes, maxTimestamp, largestTimestamp
 export const OFFSETS_FIELDS = 3; // logStartOffset, logEndOffset, recoveryPoint
 
 export interface NativeLogHandle {
@@ -57,4 +57,5 @@ export interface NativeAddon {
   murmur2Kernels(): string[];
   recordsProblem(records: Uint8Array, count: number): { record: number; message: string } | null;
   NativeLog: NativeLogConstructor;
+  NativeDirLock: new (dir: string) => { release(): void };
 }

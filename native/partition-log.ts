@@ -77,6 +77,8 @@ export interface SegmentInfo {
   bytes: number;
   /** largest batch maxTimestamp in the segment, -1 when none */
   maxTimestamp: number;
+  /** what retention.ms goes by: maxTimestamp, or the .log file's mtime when no batch has a timestamp */
+  largestTimestamp: number;
 }
 
 export interface TimestampOffset {
@@ -236,7 +238,7 @@ export class PartitionLog {
     const packed = this.#log.segments();
     const out: SegmentInfo[] = [];
     for (let i = 0; i < packed.length; i += SEGMENT_FIELDS) {
-      out.push({ baseOffset: packed[i]!, bytes: packed[i + 1]!, maxTimestamp: packed[i + 2]! });
+      out.push({ baseOffset: packed[i]!, bytes: packed[i + 1]!, maxTimestamp: packed[i + 2]!, largestTimestamp: packed[i + 3]! });
     }
     return out;
   }
@@ -310,7 +312,8 @@ export class PartitionLog {
 
   /**
    * Deletes the oldest non-active segments past retention.ms (by their newest
-   * timestamp) and retention.bytes (while the rest still exceeds it).
+   * timestamp, or their file's mtime when they have none) and retention.bytes
+   * (while the rest still exceeds it).
    */
   applyRetention(nowMs: number = this.#clock()): RetentionResult {
     const log = this.#writable();
@@ -319,7 +322,7 @@ export class PartitionLog {
     let count = 0;
     const { retentionMs, retentionBytes } = this.config;
     if (retentionMs >= 0) {
-      while (count < deletable && segments[count]!.maxTimestamp >= 0 && nowMs - segments[count]!.maxTimestamp > retentionMs) count++;
+      while (count < deletable && nowMs - segments[count]!.largestTimestamp > retentionMs) count++;
     }
     if (retentionBytes >= 0) {
       let size = 0;

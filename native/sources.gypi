@@ -27,6 +27,7 @@
       'native/src/hash_binding.cc',
       'native/src/record_binding.cc',
       'native/src/log_binding.cc',
+      'native/src/dir_lock.cc',
     ],
   },
 }

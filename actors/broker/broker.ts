@@ -4,17 +4,13 @@
  * watch and the maintenance timers; partitions are actors on the runtime
  * (inline, or on the pool with `workers` > 0).
  *
- * Start: data dir -> checkpoints -> actor system -> controller (opens every
- * partition) -> listeners. Stop, in reverse: stop accepting, answer requests
- * already read, flush partitions, write checkpoints, stop the actors.
+ * Start: data dir (and its lock) -> checkpoints -> actor system -> controller
+ * (opens every partition) -> listeners. Stop, in reverse: stop accepting,
+ * answer requests already read, flush partitions, write checkpoints, stop the
+ * actors, release the lock.
  */
 import { mkdirSync } from 'node:fs';
-import {
-  checkpointPaths,
-  readOffsetCheckpoint,
-  writeOffsetCheckpoint,
-  type PartitionOffset,
-} from '../../native/index.js';
+import { DirLock } from '../../native/index.js';
 import type { ApiSurfaceEntry } from '../../protocol/index.js';
 import { BrokerConfig, parseListener } from '../config/index.js';
 import { Controller, type TopicRecord } from '../controller/controller.js';
@@ -26,7 +22,9 @@ import { FetchWatch } from './fetch/fetch-watch.js';
 import type { ApiHandler, ApiKey } from './handler.js';
 import { handlerTable, servedSurface } from './handlers/index.js';
 import { NetworkServer } from './net/server.js';
+import { OffsetCheckpoints, type PartitionCheckpoint } from './offset-checkpoints.js';
 import { PartitionRouter } from './partition-router.js';
+import { setAsideStrayPartitions } from './stray-partitions.js';
 import { WriterPool } from './writer-pool.js';
 import { rateLimitedLog } from './net/rate-limited-log.js';
 
@@ -61,8 +59,6 @@ export class Broker implements BrokerCore {
   private timers: NodeJS.Timeout[] = [];
   private lastRetentionMs: number;
   private stopping: Promise<void> | null = null;
-  /** The checkpoint writes in order; never rejects, so the next one always runs. */
-  private checkpointing: Promise<void> = Promise.resolve();
   advertised: Endpoint = { host: '127.0.0.1', port: 0 };
   boundPorts: number[] = [];
 
@@ -72,6 +68,8 @@ export class Broker implements BrokerCore {
     readonly system: ActorSystem,
     readonly partitions: PartitionRouter,
     readonly controller: Controller,
+    private readonly checkpoints: OffsetCheckpoints,
+    private readonly dirLock: DirLock,
   ) {
     this.lastRetentionMs = Date.now();
   }
@@ -81,9 +79,20 @@ export class Broker implements BrokerCore {
     const log = opts.logger ?? consoleLogger('info');
     const dataDir = config.logDir;
     mkdirSync(dataDir, { recursive: true });
-    const paths = checkpointPaths(dataDir);
-    const recovery = indexCheckpoint(await readOffsetCheckpoint(paths.recoveryPoint));
-    const starts = indexCheckpoint(await readOffsetCheckpoint(paths.logStartOffset));
+    // Two brokers on one directory would write the same partitions at the same offsets.
+    const dirLock = DirLock.acquire(dataDir);
+    try {
+      return await Broker.startLocked(opts, log, dirLock);
+    } catch (err) {
+      dirLock.release();
+      throw err;
+    }
+  }
+
+  private static async startLocked(opts: BrokerStartOptions, log: Logger, dirLock: DirLock): Promise<Broker> {
+    const config = opts.config;
+    const dataDir = config.logDir;
+    const checkpoints = await OffsetCheckpoints.load(dataDir);
     const system = await ActorSystem.start({ workers: config.workers, logger: log, askTimeoutMs: ASK_TIMEOUT_MS });
     system.register(PARTITION_KIND, {
       module: new URL('../partition/partition-actor.js', import.meta.url),
@@ -93,23 +102,18 @@ export class Broker implements BrokerCore {
       placementRule: 'spread',
       mailboxCapacity: 4096,
     });
-    const router = new PartitionRouter(
-      system,
-      dataDir,
-      {
-        recoveryPoint: (t, p) => recovery.get(`${t} ${p}`) ?? -1n,
-        logStartOffset: (t, p) => starts.get(`${t} ${p}`) ?? -1n,
-      },
-      ASK_TIMEOUT_MS,
-    );
+    const router = new PartitionRouter(system, dataDir, checkpoints, ASK_TIMEOUT_MS);
     let controller: Controller;
     try {
       controller = await Controller.open(dataDir, config, router, (m) => log.warn(m));
+      const open = [...router.open.values()];
+      await checkpoints.startupDone(new Set(open.map((o) => `${o.topic} ${o.partition}`)));
+      setAsideStrayPartitions(dataDir, new Set(open.map((o) => `${o.topic}-${o.partition}`)), log);
     } catch (err) {
       await system.stop();
       throw err;
     }
-    const broker = new Broker(dataDir, log, system, router, controller);
+    const broker = new Broker(dataDir, log, system, router, controller, checkpoints, dirLock);
     try {
       for (const ext of opts.extensions ?? []) {
         for (const h of await ext.attach(broker, system)) broker.handlers.set(h.apiKey, h);
@@ -183,9 +187,9 @@ export class Broker implements BrokerCore {
     return this.writeCheckpoints(false);
   }
 
-  /** One checkpoint of both files; rejects when they could not be written. */
+  /** One checkpoint of both files, after those queued before it (the files are replaced whole); rejects when they could not be written. */
   private writeCheckpoints(flush: boolean): Promise<void> {
-    const run = async () => {
+    const entries = async (): Promise<PartitionCheckpoint[]> => {
       type Offsets = { recoveryPoint: number; logStartOffset: number };
       const results = flush
         ? await this.partitions.broadcast<Offsets>({ t: 'flush' })
@@ -193,21 +197,14 @@ export class Broker implements BrokerCore {
             ...r,
             outcome: r.outcome.ok ? { ok: true as const, value: { recoveryPoint: Number(r.outcome.value.recoveryPoint), logStartOffset: Number(r.outcome.value.logStartOffset) } } : r.outcome,
           }));
-      const recovery: PartitionOffset[] = [];
-      const starts: PartitionOffset[] = [];
+      const list: PartitionCheckpoint[] = [];
       for (const r of results) {
         if (!r.outcome.ok) continue;
-        recovery.push({ topic: r.topic, partition: r.partition, offset: r.outcome.value.recoveryPoint });
-        starts.push({ topic: r.topic, partition: r.partition, offset: r.outcome.value.logStartOffset });
+        list.push({ topic: r.topic, partition: r.partition, recoveryPoint: r.outcome.value.recoveryPoint, logStartOffset: r.outcome.value.logStartOffset });
       }
-      const paths = checkpointPaths(this.dataDir);
-      await writeOffsetCheckpoint(paths.recoveryPoint, recovery);
-      await writeOffsetCheckpoint(paths.logStartOffset, starts);
+      return list;
     };
-    // One checkpoint at a time: the files are replaced whole.
-    const done = this.checkpointing.then(run);
-    this.checkpointing = done.catch(() => undefined);
-    return done;
+    return this.checkpoints.write(entries);
   }
 
   async topicOrAutoCreate(name: string, allowAutoCreate: boolean): Promise<TopicRecord | { error: string; message: string } | null> {
@@ -235,9 +232,6 @@ export class Broker implements BrokerCore {
     await closing;
     await this.checkpoint(true);
     await this.system.stop();
+    this.dirLock.release();
   }
-}
-
-function indexCheckpoint(entries: PartitionOffset[]): Map<string, bigint> {
-  return new Map(entries.map((e) => [`${e.topic} ${e.partition}`, BigInt(e.offset)]));
 }

@@ -11,6 +11,8 @@ import { PARTITION_KIND, partitionKey, type PartitionMessage } from '../partitio
 export interface CheckpointSource {
   recoveryPoint(topic: string, partition: number): bigint;
   logStartOffset(topic: string, partition: number): bigint;
+  /** Removes a deleted topic's checkpoint entries, durably. */
+  forgetTopic(topic: string): Promise<void>;
 }
 
 /** Opening many partitions at once is batched to bound messages in flight. */
@@ -83,6 +85,7 @@ export class PartitionRouter implements PartitionHost {
     const items = Array.from({ length: topic.partitions }, (_, p) => ({ topic: topic.name, partition: p, msg: { t: 'close' as const, deleteData: true } }));
     const outcomes = await this.askMany(items);
     for (let p = 0; p < topic.partitions; p++) this.open.delete(partitionKey(topic.name, p));
+    await this.checkpoints.forgetTopic(topic.name);
     const failed = outcomes.find((o) => !o.ok);
     if (failed && !failed.ok) throw failed.error;
   }

@@ -44,6 +44,9 @@ export interface PartitionHost {
   reconfigure(topic: TopicRecord, policy: LogPolicy): Promise<void>;
 }
 
+/** Runs after a topic's deletion is durable and before it is answered. */
+export type TopicDeletionListener = (topic: TopicRecord) => Promise<void>;
+
 export interface CreateTopicSpec {
   readonly name: string;
   /** -1: num.partitions. */
@@ -69,6 +72,7 @@ export class Controller {
   private nextProducerId: number;
   private chain: Promise<unknown> = Promise.resolve();
   private brokerConfig: BrokerConfig;
+  private readonly deletionListeners: TopicDeletionListener[] = [];
 
   private constructor(
     private readonly dir: string,
@@ -206,7 +210,22 @@ export class Controller {
     return { ok: true, topic };
   }
 
-  deleteTopic(ref: { name?: string | null; id?: string | null }): Promise<Outcome<{ topic: TopicRecord }>> {
+  /**
+   * State kept elsewhere about a topic (committed group offsets) is dropped by
+   * a listener. Listeners run outside the operation queue, so they may ask the
+   * controller for things themselves; a listener handles its own failures.
+   */
+  onTopicDeleted(listener: TopicDeletionListener): void {
+    this.deletionListeners.push(listener);
+  }
+
+  async deleteTopic(ref: { name?: string | null; id?: string | null }): Promise<Outcome<{ topic: TopicRecord }>> {
+    const outcome = await this.removeTopic(ref);
+    if (outcome.ok) for (const listener of this.deletionListeners) await listener(outcome.topic);
+    return outcome;
+  }
+
+  private removeTopic(ref: { name?: string | null; id?: string | null }): Promise<Outcome<{ topic: TopicRecord }>> {
     return this.serial(async () => {
       if (!this.brokerConfig.deleteTopicEnable) return fail('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.');
       const topic = ref.name ? this.byName.get(ref.name) : ref.id ? this.byId.get(ref.id) : undefined;

@@ -9,6 +9,7 @@ import type { GroupCoordinatorClient } from './coordinator-client.js';
 import { groupSettingsFromConfig } from './broker-settings.js';
 import { ensureOffsetsTopic } from './offsets-topic.js';
 import { registerGroupCoordinator } from './register.js';
+import { dropOffsetsOfDeletedTopics } from './topic-deletion.js';
 import type { GroupSettings } from './settings.js';
 
 const clients = new WeakMap<BrokerCore, GroupCoordinatorClient>();
@@ -27,6 +28,7 @@ export function attachGroupCoordinator(broker: BrokerCore, system: ActorSystem, 
     },
   });
   clients.set(broker, client);
+  dropOffsetsOfDeletedTopics(broker, client);
   return client;
 }
 

@@ -97,7 +97,9 @@ export type GroupOp =
   | { readonly op: 'deleteOffsets'; readonly req: DeleteOffsetsInput }
   | { readonly op: 'describe'; readonly groups: readonly string[] }
   | { readonly op: 'list'; readonly statesFilter: readonly string[]; readonly typesFilter: readonly string[] }
-  | { readonly op: 'deleteGroups'; readonly groups: readonly string[] };
+  | { readonly op: 'deleteGroups'; readonly groups: readonly string[] }
+  /** the topics were deleted: their committed offsets go (Kafka's onPartitionsDeleted) */
+  | { readonly op: 'topicsDeleted'; readonly topics: readonly string[] };
 
 export type JoinReply = Omit<JoinGroupResponseData, 'throttleTimeMs'>;
 export type SyncReply = Omit<SyncGroupResponseData, 'throttleTimeMs'>;
@@ -122,6 +124,10 @@ export interface DeleteGroupsReply {
   readonly results: DeleteGroupsResponseDeletableGroupResult[];
 }
 
+export interface TopicsDeletedReply {
+  readonly removedOffsets: number;
+}
+
 export type GroupReply =
   | JoinReply
   | SyncReply
@@ -132,7 +138,8 @@ export type GroupReply =
   | DeleteOffsetsReply
   | DescribeReply
   | ListReply
-  | DeleteGroupsReply;
+  | DeleteGroupsReply
+  | TopicsDeletedReply;
 
 /** Maps each operation to its reply type. */
 export interface ReplyByOp {
@@ -146,4 +153,5 @@ export interface ReplyByOp {
   describe: DescribeReply;
   list: ListReply;
   deleteGroups: DeleteGroupsReply;
+  topicsDeleted: TopicsDeletedReply;
 }

@@ -107,6 +107,30 @@ export function deleteOffsets(shard: GroupShard, id: number, req: DeleteOffsetsI
 }
 
 /**
+ * Deleted topics: every group's committed offsets on them go, with a
+ * tombstone each, so a topic created again under the same name is consumed
+ * from its start rather than from the old topic's positions. An empty group
+ * left without offsets is removed, as Kafka's cleanupGroupMetadata does.
+ */
+export function removeDeletedTopicOffsets(shard: GroupShard, id: number, topics: readonly string[]): void {
+  const deleted = new Set(topics);
+  let removedOffsets = 0;
+  for (const g of [...shard.groups.values()]) {
+    if (g.state === 'Dead') continue;
+    let removedHere = 0;
+    for (const [k, o] of g.offsets) {
+      if (!deleted.has(o.topic)) continue;
+      g.offsets.delete(k);
+      shard.emit({ kind: 'offset', group: g.groupId, topic: o.topic, partition: o.partition, value: null });
+      removedHere++;
+    }
+    removedOffsets += removedHere;
+    if (removedHere > 0 && g.state === 'Empty' && g.offsets.size === 0 && g.members.size === 0 && g.pendingMembers.size === 0) shard.dropGroup(g);
+  }
+  shard.reply(id, { removedOffsets });
+}
+
+/**
  * offsets.retention.minutes: an empty group's offsets expire that long after
  * the group became empty; a consumer group with members loses only offsets of
  * topics it no longer subscribes to, counted from their commit; a commit with

@@ -17,7 +17,7 @@ import { Group, offsetKey } from './group.js';
 import { Member } from './member.js';
 import { heartbeat, join, leave, onJoinTimer, onPendingMemberTimer, onSessionTimer, onSyncTimer, sync } from './membership.js';
 import type { GroupOp, GroupReply } from './messages.js';
-import { commitOffsets, deleteOffsets, expireOffsets, fetchOffsets } from './offset-ops.js';
+import { commitOffsets, deleteOffsets, expireOffsets, fetchOffsets, removeDeletedTopicOffsets } from './offset-ops.js';
 import type { CoordinatorRecord, GroupValue, OffsetValue } from './records.js';
 import type { GroupSettings } from './settings.js';
 import { TimerQueue, type TimerTarget } from './timer-queue.js';
@@ -84,6 +84,8 @@ export class GroupShard {
           return listGroups(this, id, op.statesFilter, op.typesFilter);
         case 'deleteGroups':
           return deleteGroups(this, id, op.groups);
+        case 'topicsDeleted':
+          return removeDeletedTopicOffsets(this, id, op.topics);
       }
     });
   }

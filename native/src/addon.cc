@@ -9,6 +9,7 @@ SamsaAddon::SamsaAddon(Napi::Env env, Napi::Object exports) {
   Napi::Function log = defineLogClass(env);
   logClass = Napi::Persistent(log);
   exports.Set("NativeLog", log);
+  exports.Set("NativeDirLock", defineDirLockClass(env));
 }
 
 Napi::Value SamsaAddon::SetErrorClass(const Napi::CallbackInfo& info) {

@@ -30,6 +30,7 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::NotOpen: return "NOT_OPEN";
     case ErrorCode::ReadOnly: return "READ_ONLY";
     case ErrorCode::InvalidArgument: return "INVALID_ARGUMENT";
+    case ErrorCode::Locked: return "LOCKED";
   }
   return "IO_ERROR";
 }

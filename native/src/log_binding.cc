@@ -16,7 +16,7 @@ namespace {
 constexpr size_t kAppendResultFields = 9;
 constexpr size_t kReadResultFields = 3;
 constexpr size_t kBatchHeaderFields = 13;
-constexpr size_t kSegmentFields = 3;
+constexpr size_t kSegmentFields = 4;
 constexpr size_t kOffsetsFields = 3;
 
 int64_t int64Arg(const Napi::CallbackInfo& info, size_t i) {
@@ -196,6 +196,7 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
       d[0] = static_cast<double>(s.baseOffset);
       d[1] = static_cast<double>(s.bytes);
       d[2] = static_cast<double>(s.maxTimestamp);
+      d[3] = static_cast<double>(s.largestTimestamp);
       d += kSegmentFields;
     }
     return out;

@@ -1,8 +1,12 @@
 #include "log_segment.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
 
 #include "record_batch.h"
+#include "storage_failure.h"
 
 namespace samsa {
 
@@ -77,6 +81,14 @@ void LogSegment::resetForRebuild() {
   firstBatchTimestamp_ = -1;
   nextOffset_ = baseOffset_;
   setMaxTimestamp(-1, baseOffset_);
+}
+
+int64_t LogSegment::largestTimestamp() const {
+  int64_t ts = maxTimestamp();
+  if (ts >= 0) return ts;
+  struct stat st;
+  if (::fstat(log_.fd(), &st) != 0) throwSystemError(errno, "fstat", logPath_);
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
 }
 
 int64_t LogSegment::msWaitedForRoll(int64_t nowMs, int64_t incomingMaxTimestamp) const {

@@ -67,6 +67,11 @@ class LogSegment {
     offsetOfMaxTimestamp_ = offset;
     maxTimestamp_.store(ts, std::memory_order_release);
   }
+  // The newest batch timestamp, or, when no batch carries one (all -1), the
+  // .log file's modification time, as Kafka's LogSegment.largestTimestamp:
+  // otherwise time retention could never delete such a segment, nor any
+  // segment after it.
+  int64_t largestTimestamp() const;
   // Elapsed time toward segment.ms, as Kafka measures it: from the first
   // batch's timestamp to the incoming batch's, or from creation when the
   // segment has no timestamped batch.

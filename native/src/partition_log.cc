@@ -291,7 +291,7 @@ std::vector<SegmentInfo> PartitionLog::segments() const {
   ensureOpen();
   std::vector<SegmentInfo> out;
   out.reserve(segments_.size());
-  for (const auto& s : segments_) out.push_back(SegmentInfo{s->baseOffset(), s->size(), s->maxTimestamp()});
+  for (const auto& s : segments_) out.push_back(SegmentInfo{s->baseOffset(), s->size(), s->maxTimestamp(), s->largestTimestamp()});
   return out;
 }
 

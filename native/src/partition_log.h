@@ -70,6 +70,8 @@ struct SegmentInfo {
   int64_t baseOffset;
   uint64_t bytes;
   int64_t maxTimestamp;
+  // What time retention goes by (Kafka's LogSegment.largestTimestamp).
+  int64_t largestTimestamp;
 };
 
 struct RecoveryReport {

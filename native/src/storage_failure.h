@@ -25,6 +25,7 @@ enum class ErrorCode {
   NotOpen,
   ReadOnly,
   InvalidArgument,
+  Locked,
 };
 
 const char* errorCodeName(ErrorCode code);
