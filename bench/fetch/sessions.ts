@@ -9,6 +9,7 @@
 // Broker CPU is read from /proc/<pid>/stat of the broker process (workers 0).
 //
 //   node dist/bench/fetch/sessions.js [--partitions 1000] [--steps 400] [--rounds 3]
+// BENCH_PROF=DIR also writes a CPU profile of the broker process there.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ const TOPIC = 'quiet' as TopicName;
 const CLK_TCK = 100;
 
 const distBench = join(dirname(fileURLToPath(import.meta.url)), '..');
-const child = spawn(process.execPath, [...NODE_FLAGS, join(distBench, 'limit', 'samsa-main.js'), '--exit-with-stdin', '--max-ms', '600000'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...NODE_FLAGS, ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), join(distBench, 'limit', 'samsa-main.js'), '--exit-with-stdin', '--max-ms', '600000'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const bootstrap = await new Promise<string>((resolve, reject) => {
   let out = '';
   child.stdout!.on('data', (d: Buffer) => {
