@@ -4,6 +4,7 @@ import type { BrokerConfig } from '../config/index.js';
 import type { Logger } from '../runtime/index.js';
 import type { Controller, TopicRecord } from '../controller/controller.js';
 import type { FetchWatch } from './fetch/fetch-watch.js';
+import type { FetchSessionCache } from './fetch/session-cache.js';
 import type { PartitionRouter } from './partition-router.js';
 
 export interface Endpoint {
@@ -23,6 +24,8 @@ export interface BrokerCore {
   readonly dataDir: string;
   readonly partitions: PartitionRouter;
   readonly fetchWatch: FetchWatch;
+  /** Incremental fetch sessions (KIP-227), kept on the broker thread. */
+  readonly fetchSessions: FetchSessionCache;
   readonly surface: readonly ApiSurfaceEntry[];
   readonly log: BrokerLog;
   now(): number;

@@ -19,6 +19,7 @@ import { ActorSystem, consoleLogger, type Logger } from '../runtime/index.js';
 import type { BrokerCore, Endpoint } from './broker-core.js';
 import { Dispatcher } from './dispatch.js';
 import { FetchWatch } from './fetch/fetch-watch.js';
+import { FetchSessionCache } from './fetch/session-cache.js';
 import type { ApiHandler, ApiKey } from './handler.js';
 import { handlerTable, servedSurface } from './handlers/index.js';
 import { NetworkServer } from './net/server.js';
@@ -53,6 +54,7 @@ export interface BrokerStartOptions {
 
 export class Broker implements BrokerCore {
   readonly fetchWatch = new FetchWatch();
+  readonly fetchSessions: FetchSessionCache;
   private handlers = handlerTable();
   surface: readonly ApiSurfaceEntry[] = servedSurface(this.handlers);
   private net: NetworkServer | null = null;
@@ -72,6 +74,7 @@ export class Broker implements BrokerCore {
     private readonly dirLock: DirLock,
   ) {
     this.lastRetentionMs = Date.now();
+    this.fetchSessions = new FetchSessionCache({ slots: controller.config.fetchSessionSlots, now: () => this.now() });
   }
 
   static async start(opts: BrokerStartOptions): Promise<Broker> {

@@ -1,4 +1,4 @@
-/** Fetch semantics through the protocol layer: long poll woken by appends, byte limits, sessions. */
+/** Fetch semantics through the protocol layer: long poll woken by appends, byte limits (sessions: fetch-sessions.test.ts). */
 import test from 'ava';
 import { KafkaClient } from '../../cli/console/client.js';
 import { ErrorCode, type TopicName } from '../../protocol/index.js';
@@ -55,17 +55,4 @@ test('fetch.max.bytes: the first partition with data always goes, later ones onl
   t.true(first!.records!.length > 5000, 'one whole batch even though it exceeds the limits');
   t.is(second!.records?.length ?? 0, 0);
   t.is(second!.highWatermark, 1n);
-});
-
-test('fetch sessions: a new session is declined (id 0); an unknown session id is refused', async (t) => {
-  const broker = await withBroker();
-  t.teardown(() => broker.stop());
-  const client = await KafkaClient.connect(broker.bootstrap);
-  t.teardown(() => client.close());
-  await client.createTopic(T, 1);
-  const open = await client.conn.request(1, 12, fetchBody(0n, { maxWaitMs: 0, minBytes: 0, sessionEpoch: 0 }));
-  t.is(open.errorCode, 0);
-  t.is(open.sessionId, 0);
-  const unknown = await client.conn.request(1, 12, fetchBody(0n, { maxWaitMs: 0, minBytes: 0, sessionId: 1234, sessionEpoch: 1 }));
-  t.is(unknown.errorCode, ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
 });

@@ -5,10 +5,10 @@ import type { BrokerCore } from '../broker-core.js';
 import { code } from '../errors.js';
 import { defineHandler } from '../handler.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
+import { fetchContext } from '../fetch/fetch-context.js';
+import type { PartitionAnswer } from '../fetch/fetch-session.js';
 
 const NO_SESSION = 0;
-const INITIAL_EPOCH = 0;
-const FINAL_EPOCH = -1;
 /** Kafka clamps fetch.max.wait.ms from clients to what a request may reasonably park. */
 const MAX_WAIT_MS = 60_000;
 
@@ -25,9 +25,9 @@ interface Wanted {
 /**
  * v4-17. Long poll: while fewer than fetch.min.bytes are readable, the request
  * parks on its partitions (woken by appends) until fetch.max.wait.ms.
- * Fetch sessions are not kept: every request is answered in full with session
- * id 0, the answer Kafka gives when its session cache has no room, so clients
- * keep sending full requests. Topic ids from v13.
+ * Fetch sessions (v7+, fetch/fetch-context.ts): an incremental request reads
+ * its whole session and is answered with only the partitions that changed.
+ * Topic ids from v13.
  */
 export const fetch = defineHandler({
   apiKey: 1,
@@ -36,13 +36,9 @@ export const fetch = defineHandler({
   async handle(ctx, req) {
     const { broker } = ctx;
     const version = ctx.header.apiVersion;
-    if (version >= 7 && req.sessionId !== NO_SESSION) {
-      return { throttleTimeMs: 0, errorCode: code('FETCH_SESSION_ID_NOT_FOUND'), sessionId: NO_SESSION, responses: [] };
-    }
-    if (version >= 7 && req.sessionEpoch !== INITIAL_EPOCH && req.sessionEpoch !== FINAL_EPOCH) {
-      return { throttleTimeMs: 0, errorCode: code('INVALID_FETCH_SESSION_EPOCH'), sessionId: NO_SESSION, responses: [] };
-    }
-    const wanted = resolve(broker, req.topics, version >= 13);
+    const session = fetchContext(broker.fetchSessions, version, req);
+    if (session.errorCode !== 0) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: NO_SESSION, responses: [] };
+    const wanted = resolve(broker, session.topics, version >= 13);
     const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : broker.config.fetchMaxBytes, broker.config.fetchMaxBytes);
     const deadline = broker.now() + Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_MS);
     const keys = wanted.filter((w) => w.errorCode === 0).map((w) => partitionKey(w.topic, w.partition));
@@ -56,7 +52,7 @@ export const fetch = defineHandler({
       }
       const remaining = deadline - broker.now();
       if (bytes >= req.minBytes || anyError || remaining <= 0 || keys.length === 0 || broker.fetchWatch.closed) {
-        return respond(wanted, trim(results, maxBytes), req.isolationLevel, version);
+        return session.respond(respond(wanted, trim(results, maxBytes), req.isolationLevel, version)) as never;
       }
       await broker.fetchWatch.wait(keys, remaining);
     }
@@ -64,15 +60,15 @@ export const fetch = defineHandler({
   errorResponse: (_req, errorCode) => ({ errorCode, sessionId: NO_SESSION, responses: [] }),
 });
 
-function resolve(broker: BrokerCore, topics: ReadonlyArray<{ topic: TopicName; topicId: Uuid; partitions: ReadonlyArray<{ partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number }> }>, byId: boolean): Wanted[] {
+function resolve(broker: BrokerCore, topics: ReadonlyArray<{ topic: string; topicId: string; partitions: ReadonlyArray<{ partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number }> }>, byId: boolean): Wanted[] {
   const out: Wanted[] = [];
   for (const t of topics) {
-    const record = byId ? (t.topicId !== ZERO_UUID ? broker.controller.topicById(t.topicId) : undefined) : broker.controller.topic(t.topic);
+    const record = byId ? (t.topicId !== ZERO_UUID ? broker.controller.topicById(t.topicId as Uuid) : undefined) : broker.controller.topic(t.topic as TopicName);
     for (const p of t.partitions) {
       const known = record !== undefined && p.partition >= 0 && p.partition < record.partitions;
       out.push({
         topic: record?.name ?? t.topic,
-        topicId: (record?.id as Uuid | undefined) ?? t.topicId,
+        topicId: (record?.id as Uuid | undefined) ?? (t.topicId as Uuid),
         partition: p.partition,
         offset: p.fetchOffset,
         maxBytes: p.partitionMaxBytes,
@@ -132,7 +128,7 @@ function trim(results: PartitionRead[], maxBytes: number): PartitionRead[] {
 }
 
 function respond(wanted: readonly Wanted[], results: readonly PartitionRead[], isolationLevel: number, version: number) {
-  const topics = new Map<string, { topic: TopicName; topicId: Uuid; partitions: unknown[] }>();
+  const topics = new Map<string, { topic: TopicName; topicId: Uuid; partitions: Array<PartitionAnswer & Record<string, unknown>> }>();
   wanted.forEach((w, i) => {
     const r = results[i]!;
     const key = version >= 13 ? w.topicId : w.topic;
@@ -149,5 +145,5 @@ function respond(wanted: readonly Wanted[], results: readonly PartitionRead[], i
       records: r.records,
     });
   });
-  return { throttleTimeMs: 0, errorCode: 0, sessionId: NO_SESSION, responses: [...topics.values()] as never };
+  return { throttleTimeMs: 0, errorCode: 0, sessionId: NO_SESSION, responses: [...topics.values()] };
 }

@@ -1,0 +1,154 @@
+/**
+ * What a Fetch request means for its session, decided before anything is
+ * read (Kafka's FetchManager.newContext): which partitions to read, and how
+ * the answer is cut down and labelled once they are read.
+ *
+ * - epoch -1, id 0: sessionless full fetch (also every request before v7);
+ * - epoch -1, id n: closes session n, then sessionless;
+ * - epoch 0: closes the session it names (if any) and asks for a new one,
+ *   created from the answer if the cache has a slot (else id 0 in the answer);
+ * - epoch e > 0, id n: incremental: n must exist (FETCH_SESSION_ID_NOT_FOUND),
+ *   expect e (INVALID_FETCH_SESSION_EPOCH) and agree on topic ids with the
+ *   request version (FETCH_SESSION_TOPIC_ID_ERROR). The request's partitions
+ *   are added or updated, the forgotten ones removed, and the whole session
+ *   is read; the answer holds only partitions with news. A session left
+ *   empty is closed and the request answered sessionless.
+ */
+import { code } from '../errors.js';
+import { CachedPartition, FINAL_EPOCH, INITIAL_EPOCH, INVALID_SESSION_ID, nextEpoch, recordsSize, type FetchSession, type PartitionAnswer, type PartitionRequest } from './fetch-session.js';
+import type { FetchSessionCache } from './session-cache.js';
+
+export interface TopicRequest {
+  readonly topic: string;
+  readonly topicId: string;
+  readonly partitions: readonly PartitionRequest[];
+}
+
+export interface ForgottenTopic {
+  readonly topic: string;
+  readonly topicId: string;
+  readonly partitions: readonly number[];
+}
+
+export interface SessionRequest {
+  readonly sessionId: number;
+  readonly sessionEpoch: number;
+  readonly topics: readonly TopicRequest[];
+  readonly forgottenTopicsData: readonly ForgottenTopic[];
+}
+
+export interface TopicAnswer<P extends PartitionAnswer> {
+  readonly topic: string;
+  readonly topicId: string;
+  partitions: P[];
+}
+
+export interface FetchAnswer<P extends PartitionAnswer> {
+  errorCode: number;
+  sessionId: number;
+  responses: TopicAnswer<P>[];
+}
+
+export interface FetchContext {
+  /** Non-zero: the request is answered with this error alone, nothing read. */
+  readonly errorCode: number;
+  /** The partitions to read, in the order a byte budget should serve them. */
+  readonly topics: readonly TopicRequest[];
+  /** The answer as the session wants it sent: its id, and for an incremental fetch only what changed. */
+  respond<P extends PartitionAnswer, A extends FetchAnswer<P>>(answer: A): A;
+}
+
+export function fetchContext(cache: FetchSessionCache, version: number, req: SessionRequest): FetchContext {
+  const usesTopicIds = version >= 13;
+  if (req.sessionEpoch === INITIAL_EPOCH || req.sessionEpoch === FINAL_EPOCH) {
+    // A full request closes the session it names, whatever comes next.
+    if (req.sessionId !== INVALID_SESSION_ID) cache.remove(req.sessionId);
+    return req.sessionEpoch === FINAL_EPOCH ? sessionless(req.topics) : full(cache, req.topics, usesTopicIds);
+  }
+  const session = cache.get(req.sessionId);
+  if (session === undefined) return failed('FETCH_SESSION_ID_NOT_FOUND');
+  if (session.epoch !== req.sessionEpoch) return failed('INVALID_FETCH_SESSION_EPOCH');
+  if (session.usesTopicIds !== usesTopicIds) return failed('FETCH_SESSION_TOPIC_ID_ERROR');
+  session.update(req.topics, req.forgottenTopicsData);
+  if (session.size === 0) {
+    cache.remove(session.id);
+    return sessionless(req.topics);
+  }
+  cache.touch(session);
+  session.epoch = nextEpoch(session.epoch);
+  return incremental(session, req.sessionEpoch);
+}
+
+function failed(name: 'FETCH_SESSION_ID_NOT_FOUND' | 'INVALID_FETCH_SESSION_EPOCH' | 'FETCH_SESSION_TOPIC_ID_ERROR'): FetchContext {
+  return {
+    errorCode: code(name),
+    topics: [],
+    respond: (a) => ({ ...a, errorCode: code(name), sessionId: INVALID_SESSION_ID, responses: [] }),
+  };
+}
+
+function sessionless(topics: readonly TopicRequest[]): FetchContext {
+  return { errorCode: 0, topics, respond: (a) => ({ ...a, sessionId: INVALID_SESSION_ID }) };
+}
+
+function full(cache: FetchSessionCache, topics: readonly TopicRequest[], usesTopicIds: boolean): FetchContext {
+  return {
+    errorCode: 0,
+    topics,
+    respond(a) {
+      let size = 0;
+      for (const t of a.responses) size += t.partitions.length;
+      const session = cache.maybeCreate(false, size, usesTopicIds, (s) => {
+        const asked = new Map<string, PartitionRequest>();
+        for (const t of topics) for (const p of t.partitions) asked.set(s.key(t.topic, t.topicId, p.partition), p);
+        for (const t of a.responses) {
+          for (const p of t.partitions) {
+            const k = s.key(t.topic, t.topicId, p.partitionIndex);
+            const q = asked.get(k);
+            if (q === undefined) continue;
+            s.partitions.set(k, new CachedPartition(t.topic, t.topicId, p.partitionIndex, q.fetchOffset, q.partitionMaxBytes, q.currentLeaderEpoch, p.highWatermark, p.logStartOffset, p.lastStableOffset));
+          }
+        }
+      });
+      return { ...a, sessionId: session?.id ?? INVALID_SESSION_ID };
+    },
+  };
+}
+
+function incremental(session: FetchSession, requestEpoch: number): FetchContext {
+  return {
+    errorCode: 0,
+    topics: readOrder(session),
+    respond(a) {
+      // Another request of the same session got in between: this one is a duplicate.
+      if (session.epoch !== nextEpoch(requestEpoch)) {
+        return { ...a, errorCode: code('INVALID_FETCH_SESSION_EPOCH'), sessionId: session.id, responses: [] };
+      }
+      const responses: typeof a.responses = [];
+      for (const t of a.responses) {
+        const kept = t.partitions.filter((p) => {
+          const k = session.key(t.topic, t.topicId, p.partitionIndex);
+          const cached = session.partitions.get(k);
+          if (cached === undefined) return true;
+          const must = cached.mustRespond(p);
+          if (must && recordsSize(p) > 0) session.moveToBack(k, cached);
+          return must;
+        });
+        if (kept.length > 0) responses.push({ ...t, partitions: kept });
+      }
+      return { ...a, sessionId: session.id, responses };
+    },
+  };
+}
+
+/** The session's partitions as request topics, consecutive partitions of a topic grouped. */
+function readOrder(session: FetchSession): TopicRequest[] {
+  const out: Array<{ topic: string; topicId: string; partitions: PartitionRequest[] }> = [];
+  let last: (typeof out)[number] | undefined;
+  for (const c of session.partitions.values()) {
+    const p: PartitionRequest = { partition: c.partition, fetchOffset: c.fetchOffset, partitionMaxBytes: c.maxBytes, currentLeaderEpoch: c.currentLeaderEpoch };
+    if (last !== undefined && (session.usesTopicIds ? last.topicId === c.topicId : last.topic === c.topic)) last.partitions.push(p);
+    else out.push((last = { topic: c.topic, topicId: c.topicId, partitions: [p] }));
+  }
+  return out;
+}
