@@ -137,3 +137,25 @@ for (const mode of MODES) {
     t.is(got[0]!.records!.readBigInt64BE(0), 5n, 'from the last offset');
   });
 }
+
+for (const mode of MODES) {
+  test(`[${mode.name}] a log reopened by a config change, and a topic deleted and made again, are read afresh`, async (t) => {
+    const client = await setup(t, mode.workers);
+    await client.createTopic('again', 1);
+    await fill(client, 'again', 0, 2, 100);
+    const read = async () => (await client.conn.request(1, 12, body('again', MiB, [{ partition: 0, partitionMaxBytes: MiB }]))).responses[0]!.partitions[0]!;
+    t.true(size((await read()).records) > 0);
+    // segment.bytes is a shape the native log takes at open: the partition reopens its log.
+    await client.alterTopicConfigs('again', { 'segment.bytes': String(1 << 20) }, []);
+    const after = await read();
+    t.is(after.errorCode, 0);
+    t.is(after.highWatermark, 2n);
+    t.true(size(after.records) > 0);
+    await client.deleteTopic('again');
+    await client.createTopic('again', 1);
+    await fill(client, 'again', 0, 1, 100);
+    const fresh = await read();
+    t.is(fresh.errorCode, 0);
+    t.is(fresh.highWatermark, 1n);
+  });
+}
