@@ -235,6 +235,7 @@ export class Broker implements BrokerCore {
     await closing;
     await this.checkpoint(true);
     await this.system.stop();
+    this.partitions.logs.clear();
     this.dirLock.release();
   }
 }

@@ -6,6 +6,7 @@
 import type { ActorRef, ActorSystem, AskOutcome } from '../runtime/index.js';
 import type { LogPolicy } from '../config/index.js';
 import type { PartitionHost, TopicRecord } from '../controller/controller.js';
+import { AttachedLogs } from './fetch/attached-logs.js';
 import { PARTITION_KIND, partitionKey, type PartitionMessage } from '../partition/messages.js';
 
 export interface CheckpointSource {
@@ -22,6 +23,8 @@ export class PartitionRouter implements PartitionHost {
   private readonly refs = new Map<string, ActorRef<PartitionMessage, unknown>>();
   /** Open partitions, for checkpoints and maintenance. */
   readonly open = new Map<string, { topic: string; partition: number }>();
+  /** Fetch's read-only handles on the partition logs, on this (the broker's) thread. */
+  readonly logs = new AttachedLogs();
 
   constructor(
     private readonly system: ActorSystem,
@@ -84,7 +87,10 @@ export class PartitionRouter implements PartitionHost {
   async removeTopic(topic: TopicRecord): Promise<void> {
     const items = Array.from({ length: topic.partitions }, (_, p) => ({ topic: topic.name, partition: p, msg: { t: 'close' as const, deleteData: true } }));
     const outcomes = await this.askMany(items);
-    for (let p = 0; p < topic.partitions; p++) this.open.delete(partitionKey(topic.name, p));
+    for (let p = 0; p < topic.partitions; p++) {
+      this.open.delete(partitionKey(topic.name, p));
+      this.logs.drop(partitionKey(topic.name, p));
+    }
     await this.checkpoints.forgetTopic(topic.name);
     const failed = outcomes.find((o) => !o.ok);
     if (failed && !failed.ok) throw failed.error;

@@ -39,6 +39,18 @@ export interface ReadRequest {
   readonly currentLeaderEpoch: number;
 }
 
+/**
+ * Fetch: what is readable, not the bytes. The broker reads the batches itself
+ * (zero-copy, on its own thread, under the response's byte budget) from an
+ * attached handle on `dir`.
+ */
+export interface FetchBoundsRequest {
+  readonly t: 'fetchBounds';
+  readonly offset: bigint;
+  readonly isolationLevel: number;
+  readonly currentLeaderEpoch: number;
+}
+
 export interface ListOffsetRequest {
   readonly t: 'listOffset';
   /** -1 latest, -2 earliest, -3 max timestamp, -4 earliest local, -5 latest tiered; else a timestamp. */
@@ -63,6 +75,7 @@ export type PartitionMessage =
   | OpenPartition
   | AppendRequest
   | ReadRequest
+  | FetchBoundsRequest
   | ListOffsetRequest
   | DeleteRecordsRequest
   | EpochEndOffsetRequest
@@ -96,6 +109,15 @@ export interface ReadResult {
   /** Batches, whole; empty when none. */
   readonly records: Uint8Array[];
   readonly bytes: number;
+}
+
+export interface FetchBounds {
+  readonly error?: string;
+  readonly highWatermark: bigint;
+  readonly lastStableOffset: bigint;
+  readonly logStartOffset: bigint;
+  /** The log directory, for PartitionLog.attach; '' with an error. */
+  readonly dir: string;
 }
 
 export interface ListOffsetResult {

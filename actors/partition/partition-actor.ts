@@ -23,6 +23,7 @@ import type {
   OpenPartition,
   PartitionDescription,
   PartitionMessage,
+  FetchBounds,
   ReadResult,
 } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
@@ -103,6 +104,8 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
         return this.append(toBuffer(msg.records), now);
       case 'read':
         return this.read(msg.offset, msg.maxBytes, msg.currentLeaderEpoch);
+      case 'fetchBounds':
+        return this.fetchBounds(msg.offset, msg.currentLeaderEpoch);
       case 'listOffset':
         return storageAnswer(() => this.listOffset(msg.timestamp, msg.currentLeaderEpoch), { offset: -1n, timestamp: -1n, leaderEpoch: -1 });
       case 'deleteRecords':
@@ -235,6 +238,23 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     return { error: current > LEADER_EPOCH ? 'UNKNOWN_LEADER_EPOCH' : 'FENCED_LEADER_EPOCH' };
   }
 
+  /**
+   * What a fetch at `offset` may read: below the high watermark, from the log
+   * start, for this leader epoch. The bytes are read by the broker from an
+   * attached handle, so none are copied here or cross threads.
+   */
+  private fetchBounds(offset: bigint, currentLeaderEpoch: number): FetchBounds {
+    const log = this.log;
+    if (log === null) return { error: 'NOT_LEADER_OR_FOLLOWER', highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, dir: '' };
+    const hw = BigInt(log.logEndOffset);
+    const base = { highWatermark: hw, lastStableOffset: hw, logStartOffset: BigInt(log.logStartOffset), dir: log.dir };
+    const fenced = this.checkEpoch(currentLeaderEpoch);
+    if (fenced) return { ...base, ...fenced };
+    if (offset < base.logStartOffset || offset > hw) return { ...base, error: 'OFFSET_OUT_OF_RANGE' };
+    return base;
+  }
+
+  /** Batches copied out for readers beside this actor (the offsets log of a coordinator); Fetch uses fetchBounds. */
   private read(offset: bigint, maxBytes: number, currentLeaderEpoch: number): ReadResult | ReturnType<typeof withTransfer<ReadResult>> {
     const log = this.log;
     if (log === null) return { error: 'NOT_LEADER_OR_FOLLOWER', highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: [], bytes: 0 };

@@ -1,8 +1,9 @@
 import { ZERO_UUID, type BrokerId, type TopicName, type Uuid } from '../../../protocol/index.js';
-import type { ReadRequest, ReadResult } from '../../partition/messages.js';
+import type { FetchBounds, FetchBoundsRequest } from '../../partition/messages.js';
 import { partitionKey } from '../../partition/messages.js';
 import type { BrokerCore } from '../broker-core.js';
 import { code } from '../errors.js';
+import { FetchBudget, readUnderBudget } from '../fetch/budgeted-read.js';
 import { defineHandler } from '../handler.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
 import { fetchContext } from '../fetch/fetch-context.js';
@@ -13,6 +14,8 @@ const NO_SESSION = 0;
 const MAX_WAIT_MS = 60_000;
 
 interface Wanted {
+  /** partitionKey(topic, partition) */
+  key: string;
   topic: string;
   topicId: Uuid;
   partition: number;
@@ -25,6 +28,11 @@ interface Wanted {
 /**
  * v4-17. Long poll: while fewer than fetch.min.bytes are readable, the request
  * parks on its partitions (woken by appends) until fetch.max.wait.ms.
+ * Bounded as Kafka bounds it (fetch/budgeted-read.ts): the response by
+ * min(max_bytes, fetch.max.bytes), each partition by partition_max_bytes, the
+ * first partition with data excepted for its first batch. A partition named
+ * more than once is answered once, at its first place, with its last fetch
+ * offset and limit (Kafka keys the sessionless request by topic-partition).
  * Fetch sessions (v7+, fetch/fetch-context.ts): an incremental request reads
  * its whole session and is answered with only the partitions that changed.
  * Topic ids from v13.
@@ -39,11 +47,13 @@ export const fetch = defineHandler({
     const session = fetchContext(broker.fetchSessions, version, req);
     if (session.errorCode !== 0) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: NO_SESSION, responses: [] };
     const wanted = resolve(broker, session.topics, version >= 13);
-    const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : broker.config.fetchMaxBytes, broker.config.fetchMaxBytes);
+    const maxBytes = Math.max(0, Math.min(req.maxBytes, broker.config.fetchMaxBytes));
+    // As Kafka: a response can never hold more than maxBytes (but for one batch), so waiting for more would wait out max.wait.ms.
+    const minBytes = Math.min(req.minBytes, maxBytes);
     const deadline = broker.now() + Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_MS);
-    const keys = wanted.filter((w) => w.errorCode === 0).map((w) => partitionKey(w.topic, w.partition));
+    const keys = wanted.filter((w) => w.errorCode === 0).map((w) => w.key);
     for (;;) {
-      const results = await readAll(broker, wanted, req.isolationLevel);
+      const results = await readAll(broker, wanted, req.isolationLevel, maxBytes);
       let bytes = 0;
       let anyError = false;
       for (const r of results) {
@@ -51,8 +61,8 @@ export const fetch = defineHandler({
         if (r.errorCode !== 0) anyError = true;
       }
       const remaining = deadline - broker.now();
-      if (bytes >= req.minBytes || anyError || remaining <= 0 || keys.length === 0 || broker.fetchWatch.closed) {
-        return session.respond(respond(wanted, trim(results, maxBytes), req.isolationLevel, version)) as never;
+      if (bytes >= minBytes || anyError || remaining <= 0 || keys.length === 0 || broker.fetchWatch.closed) {
+        return session.respond(respond(wanted, results, req.isolationLevel, version)) as never;
       }
       await broker.fetchWatch.wait(keys, remaining);
     }
@@ -62,19 +72,29 @@ export const fetch = defineHandler({
 
 function resolve(broker: BrokerCore, topics: ReadonlyArray<{ topic: string; topicId: string; partitions: ReadonlyArray<{ partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number }> }>, byId: boolean): Wanted[] {
   const out: Wanted[] = [];
+  // By topic (id from v13) and partition: a repeat takes the first one's place and its own offset and limit.
+  const at = new Map<string, number>();
   for (const t of topics) {
     const record = byId ? (t.topicId !== ZERO_UUID ? broker.controller.topicById(t.topicId as Uuid) : undefined) : broker.controller.topic(t.topic as TopicName);
     for (const p of t.partitions) {
       const known = record !== undefined && p.partition >= 0 && p.partition < record.partitions;
-      out.push({
-        topic: record?.name ?? t.topic,
+      const topic = record?.name ?? t.topic;
+      const w: Wanted = {
+        key: partitionKey(topic, p.partition),
+        topic,
         topicId: (record?.id as Uuid | undefined) ?? (t.topicId as Uuid),
         partition: p.partition,
         offset: p.fetchOffset,
         maxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
         errorCode: known ? 0 : code(byId && record === undefined ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION'),
-      });
+      };
+      const id = `${byId ? t.topicId : t.topic}\u0000${p.partition}`;
+      const seen = at.get(id);
+      if (seen === undefined) {
+        at.set(id, out.length);
+        out.push(w);
+      } else out[seen] = w;
     }
   }
   return out;
@@ -91,39 +111,36 @@ interface PartitionRead {
 
 const EMPTY_READ: Omit<PartitionRead, 'errorCode'> = { highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: [], bytes: 0 };
 
-async function readAll(broker: BrokerCore, wanted: readonly Wanted[], isolationLevel: number): Promise<PartitionRead[]> {
-  const items: Array<{ topic: string; partition: number; msg: ReadRequest }> = [];
+/**
+ * Each partition's actor says what is readable (one askMany, one message per
+ * worker); then the batches are read here, in request order, under the
+ * response's budget: the memory a response holds is bounded by its limits,
+ * whatever the number of partitions it names.
+ */
+async function readAll(broker: BrokerCore, wanted: readonly Wanted[], isolationLevel: number, maxBytes: number): Promise<PartitionRead[]> {
+  const items: Array<{ topic: string; partition: number; msg: FetchBoundsRequest }> = [];
   const index: number[] = [];
   for (const w of wanted) {
     index.push(w.errorCode === 0 ? items.length : -1);
-    if (w.errorCode === 0) items.push({ topic: w.topic, partition: w.partition, msg: { t: 'read', offset: w.offset, maxBytes: w.maxBytes, isolationLevel, currentLeaderEpoch: w.currentLeaderEpoch } });
+    if (w.errorCode === 0) items.push({ topic: w.topic, partition: w.partition, msg: { t: 'fetchBounds', offset: w.offset, isolationLevel, currentLeaderEpoch: w.currentLeaderEpoch } });
   }
-  const outcomes = await broker.partitions.askMany<ReadResult>(items);
+  const outcomes = await broker.partitions.askMany<FetchBounds>(items);
+  const budget = new FetchBudget(maxBytes);
   return wanted.map((w, i) => {
     if (index[i] === -1) return { ...EMPTY_READ, errorCode: w.errorCode };
     const o = outcomes[index[i]!]!;
     if (!o.ok) return { ...EMPTY_READ, errorCode: outcomeError(o).errorCode };
-    const r = o.value;
-    return {
-      errorCode: errorCodeOf(r.error),
-      highWatermark: r.highWatermark,
-      lastStableOffset: r.lastStableOffset,
-      logStartOffset: r.logStartOffset,
-      // Views over the log (inline) or the copies that crossed from a worker; both are written by reference.
-      records: r.records.map((u) => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength))),
-      bytes: r.bytes,
-    };
-  });
-}
-
-/** fetch.max.bytes over the whole response: partitions in request order; the first with data always goes, so a consumer can progress past a large batch. */
-function trim(results: PartitionRead[], maxBytes: number): PartitionRead[] {
-  let used = 0;
-  return results.map((r) => {
-    if (r.bytes === 0) return r;
-    if (used > 0 && used + r.bytes > maxBytes) return { ...r, records: [], bytes: 0 };
-    used += r.bytes;
-    return r;
+    const b = o.value;
+    const bounds = { highWatermark: b.highWatermark, lastStableOffset: b.lastStableOffset, logStartOffset: b.logStartOffset };
+    if (b.error !== undefined) return { ...bounds, errorCode: errorCodeOf(b.error), records: [], bytes: 0 };
+    const r = readUnderBudget(broker.partitions.logs, w.key, b.dir, w.offset, isolationLevel === 1 ? b.lastStableOffset : b.highWatermark, budget.share(w.maxBytes), budget.minOneBatch);
+    if ('error' in r) {
+      // The log went away after its bounds were given: a deleted topic is unknown by now, anything else is retriable.
+      const gone = r.error === 'NOT_LEADER_OR_FOLLOWER' && broker.controller.topic(w.topic) === undefined;
+      return { ...EMPTY_READ, errorCode: errorCodeOf(gone ? 'UNKNOWN_TOPIC_OR_PARTITION' : r.error) };
+    }
+    budget.spend(r.bytes);
+    return { ...bounds, errorCode: 0, records: r.records, bytes: r.bytes };
   });
 }
 
