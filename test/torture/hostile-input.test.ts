@@ -7,8 +7,8 @@ import test from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeResponseFrame, ErrorCode } from '../../protocol/index.js';
-import { badBatchProduce, BATCH_DAMAGE, type BatchDamage } from './fuzz/hostile-frames.js';
+import { decodeResponseFrame, ErrorCode, type BrokerId, type TopicName } from '../../protocol/index.js';
+import { badBatchProduce, BATCH_DAMAGE, multiBatchProduce, type BatchDamage } from './fuzz/hostile-frames.js';
 import { liveFuzz } from './fuzz/live-fuzz.js';
 import { createTopic } from './harness/admin.js';
 import { BrokerProcess } from './harness/broker-process.js';
@@ -28,7 +28,18 @@ const EXPECTED: Record<BatchDamage, readonly number[]> = {
   'unknown-codec': [ErrorCode.CORRUPT_MESSAGE],
   // Random bytes that happen to decompress are then refused for their records.
   'garbage-compressed': [ErrorCode.CORRUPT_MESSAGE, ErrorCode.INVALID_RECORD],
+  // A valid CRC over broken records: as Kafka's LogValidator, the record walk refuses the batch.
+  'records-garbage': [ErrorCode.INVALID_RECORD],
+  'records-missing': [ErrorCode.INVALID_RECORD],
+  'records-trailing': [ErrorCode.INVALID_RECORD],
+  'records-cut': [ErrorCode.INVALID_RECORD],
+  'record-length-lies': [ErrorCode.INVALID_RECORD],
 };
+
+async function logEndOffset(c: WireClient, partition: number): Promise<bigint> {
+  const res = await c.request(2, 7, { replicaId: -1 as BrokerId, isolationLevel: 0, topics: [{ name: 'fuzz' as TopicName, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp: -1n }] }] });
+  return res.topics[0]!.partitions[0]!.offset;
+}
 
 async function brokerFor(t: import('ava').ExecutionContext): Promise<BrokerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'samsa-hostile-'));
@@ -56,6 +67,7 @@ for (const damage of BROKEN_BATCHES) {
       const code = res.responses[0]!.partitionResponses[0]!.errorCode;
       t.true(EXPECTED[damage].includes(code), `v${version} ${damage}: error ${code}, expected one of ${EXPECTED[damage].join(', ')}`);
     }
+    t.is(await logEndOffset(c, 0), 0n, `a ${damage} batch was stored`);
     const meta = await c.request(3, 1, { topics: null });
     t.true(meta.topics.some((x) => x.name === 'fuzz'));
   });
@@ -78,6 +90,19 @@ test('a compressed batch whose payload does not decompress (CRC valid) is refuse
     codes.push(res.responses[0]!.partitionResponses[0]!.errorCode);
   }
   t.true(codes.every((x) => EXPECTED['garbage-compressed'].includes(x)), `answers: ${codes.join(',')}`);
+});
+
+test('a Produce with several batches for one partition is refused whole (INVALID_RECORD) and stores nothing', async (t) => {
+  const broker = await brokerFor(t);
+  const c = await WireClient.connect(broker.port);
+  t.teardown(() => c.close());
+  const rnd = new Random(seedFromEnv('TORTURE_SEED'));
+  for (const version of [3, 8, 9, 11]) {
+    const id = c.takeId();
+    const res = (await c.expect(id, multiBatchProduce(rnd, version, id), (f) => decodeResponseFrame(f, 0, version).body)) as { responses: Array<{ partitionResponses: Array<{ errorCode: number }> }> };
+    t.is(res.responses[0]!.partitionResponses[0]!.errorCode, ErrorCode.INVALID_RECORD, `v${version}`);
+  }
+  t.is(await logEndOffset(c, 0), 0n);
 });
 
 test('ApiVersions at an unknown version gets UNSUPPORTED_VERSION; unknown API keys, bad sizes and oversized frames close only their own connection', async (t) => {

@@ -5,6 +5,7 @@
  */
 import { runCrashCycles } from './crash-cycles.js';
 import { liveFuzz } from './fuzz/live-fuzz.js';
+import { semanticFuzz } from './fuzz/semantic-fuzz.js';
 import { hasConfluentKafka } from './harness/python-clients.js';
 import { seedFromEnv } from './harness/random.js';
 import { slowClients } from './slow/slow-clients.js';
@@ -47,6 +48,11 @@ async function main(): Promise<void> {
   rows.push(['  broker crashes / hung connections', `${fuzz.alive ? 0 : 1} / ${fuzz.stats.hung}`]);
   rows.push(['  RSS before / after', `${mib(fuzz.rssBeforeBytes)} / ${mib(fuzz.rssAfterBytes)}`]);
   rows.push(['  kafkajs producer alongside', `${fuzz.goodAcked} records, ${fuzz.goodRecordsPerSecond}/s, ${fuzz.goodFailures.length} failures`]);
+  const semantic = await semanticFuzz({ ops: long ? 20_000 : 300, seed, budgetMs: long ? 20 * 60_000 : 60_000, checkEvery: long ? 100 : 25 });
+  problems.push(...semantic.problems);
+  rows.push(['semantic fuzz: hostile requests / accepted', `${semantic.ops} / ${semantic.accepted} in ${(semantic.elapsedMs / 1000).toFixed(0)} s`]);
+  rows.push(['  ops', [...semantic.byOp].map(([k, n]) => `${k} ${n}`).join(', ')]);
+  rows.push(['  state checks / restarts (SIGTERM, SIGHUP, SIGKILL)', `${semantic.checks} / ${semantic.restarts}`]);
   const slow = await slowClients({ workers: 0, idleConnections: long ? 5000 : 2000, trickleConnections: 100, neverReaderConnections: 4, fetchesPerNeverReader: 500, windowMs: long ? 10_000 : 2_000 });
   problems.push(...slow.problems);
   rows.push(['slow clients: produce records/s, alone / beside abusers', `${slow.baseline.produceRecordsPerSecond} / ${slow.abused.produceRecordsPerSecond}`]);

@@ -15,6 +15,9 @@ export interface Hostile {
 }
 
 const HEADER_FIXED_BYTES = 8; // api key, version, correlation id
+const BATCH_HEADER_BYTES = 61;
+const LAST_OFFSET_DELTA_AT = 23;
+const RECORD_COUNT_AT = 57;
 const INT32_MAX = 0x7fffffff;
 
 function frame(payload: Buffer): Buffer {
@@ -108,13 +111,62 @@ export function badBatchProduce(rnd: Random, produce: ServedRange, correlationId
       batch.writeInt16BE(rnd.int(1, 4), 21);
       fixCrc();
       break;
+    default:
+      batch = damageRecords(rnd, batch, damage);
   }
-  const version = rnd.int(produce.min, produce.max);
-  const body = produceBody(batch, version);
-  return { bytes: frame(Buffer.concat([header(0, version, correlationId), ...(version >= 9 ? [Buffer.from([0])] : []), body])), damage };
+  return { bytes: produceFrame(batch, rnd.int(produce.min, produce.max), correlationId), damage };
 }
 
-export const BATCH_DAMAGE = ['crc', 'magic', 'truncated', 'length-lies', 'record-count', 'unknown-codec', 'garbage-compressed'] as const;
+/** A Produce frame (acks=-1, partition 0 of the fuzz topic) carrying exactly these record bytes. */
+export function produceFrame(records: Buffer, version: number, correlationId: number): Buffer {
+  return frame(Buffer.concat([header(0, version, correlationId), ...(version >= 9 ? [Buffer.from([0])] : []), produceBody(records, version)]));
+}
+
+/** Several valid batches for one partition in one Produce (Kafka refuses it whole: INVALID_RECORD). */
+export function multiBatchProduce(rnd: Random, version: number, correlationId: number): Buffer {
+  return produceFrame(Buffer.concat(Array.from({ length: rnd.int(2, 4) }, () => recordBatch(rnd))), version, correlationId);
+}
+
+/**
+ * Damage inside the records of an uncompressed batch, with the header's length
+ * and CRC made right again: only a walk over the records can tell.
+ */
+function damageRecords(rnd: Random, valid: Buffer, damage: BatchDamage): Buffer {
+  let batch = Buffer.from(valid);
+  switch (damage) {
+    case 'records-garbage':
+      rnd.bytes(batch.length - BATCH_HEADER_BYTES).copy(batch, BATCH_HEADER_BYTES);
+      break;
+    case 'records-missing': {
+      // More records declared (count and last offset delta agree) than the bytes hold.
+      const more = rnd.int(1, 3);
+      batch.writeInt32BE(batch.readInt32BE(RECORD_COUNT_AT) + more, RECORD_COUNT_AT);
+      batch.writeInt32BE(batch.readInt32BE(LAST_OFFSET_DELTA_AT) + more, LAST_OFFSET_DELTA_AT);
+      break;
+    }
+    case 'records-trailing':
+      batch = Buffer.concat([batch, rnd.bytes(rnd.int(1, 16))]);
+      break;
+    case 'records-cut':
+      batch = batch.subarray(0, batch.length - rnd.int(1, 3));
+      break;
+    case 'record-length-lies': {
+      // The first record's length varint: negative, zero, or past the batch (never its true value).
+      const choices = [0x01, 0x00, 0x7f, 0x7e, 0xfe].filter((b) => b !== batch[BATCH_HEADER_BYTES]);
+      batch[BATCH_HEADER_BYTES] = rnd.pick(choices);
+      break;
+    }
+    default:
+      throw new Error(`not a records damage: ${damage}`);
+  }
+  batch.writeInt32BE(batch.length - 12, 8);
+  batch.writeUInt32BE(crc32c(batch, 21, batch.length) >>> 0, 17);
+  return batch;
+}
+
+/** Damage a header check cannot see: a valid CRC over broken records. */
+export const RECORDS_DAMAGE = ['records-garbage', 'records-missing', 'records-trailing', 'records-cut', 'record-length-lies'] as const;
+export const BATCH_DAMAGE = ['crc', 'magic', 'truncated', 'length-lies', 'record-count', 'unknown-codec', 'garbage-compressed', ...RECORDS_DAMAGE] as const;
 export type BatchDamage = (typeof BATCH_DAMAGE)[number];
 
 /** Produce body (acks=-1) by hand, so the records bytes go in exactly as damaged. */
@@ -183,6 +235,7 @@ export function hostileFrame(rnd: Random, apis: readonly ServedRange[], correlat
   }
   if (roll < 38) {
     const produce = apis.find((a) => a.apiKey === 0);
+    if (produce && rnd.next() < 0.15) return { kind: 'multi-batch produce', bytes: multiBatchProduce(rnd, rnd.int(produce.min, produce.max), correlationId), aligned: true };
     if (produce) return { kind: 'bad batch', bytes: badBatchProduce(rnd, produce, correlationId).bytes, aligned: true };
   }
   if (roll < 44) {

@@ -60,6 +60,8 @@ export async function liveFuzz(opts: { frames: number; seed: number; budgetMs: n
       try {
         const contents = await readPartition(client, GOOD_TOPIC, 0);
         problems.push(...contents.problems, ...missingAcks([contents], goodRun.acks).problems);
+        // Whatever the fuzz got stored must be readable: a broken batch acknowledged would stop every consumer here.
+        for (const p of [0, 1]) problems.push(...(await readPartition(client, FUZZ_TOPIC, p)).problems.map((x) => `${FUZZ_TOPIC}: ${x}`));
       } finally {
         client.close();
       }

@@ -48,7 +48,13 @@ export function checkBatches(records: Buffer, expectedOffset: number, into: Part
     else if (base !== next) into.problems.push(`${where}: expected base offset ${next} (offsets not dense)`);
     else if (count !== lastOffsetDelta + 1) into.problems.push(`${where}: ${count} records but lastOffsetDelta ${lastOffsetDelta}`);
     else {
-      const decoded = decodeRecordBatchSync(batch);
+      let decoded;
+      try {
+        decoded = decodeRecordBatchSync(batch);
+      } catch (err) {
+        into.problems.push(`${where}: records do not decode (${(err as Error).message}): the broker stored a broken batch`);
+        return -1;
+      }
       decoded.records.forEach((r, i) => {
         if (Number(r.offset) !== base + i) into.problems.push(`${where}: record ${i} has offset ${r.offset}`);
         into.values.set(Number(r.offset), Buffer.from(r.value ?? Buffer.alloc(0)));
