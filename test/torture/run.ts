@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   rows.push(['  broker crashes / hung connections', `${fuzz.alive ? 0 : 1} / ${fuzz.stats.hung}`]);
   rows.push(['  RSS before / after', `${mib(fuzz.rssBeforeBytes)} / ${mib(fuzz.rssAfterBytes)}`]);
   rows.push(['  kafkajs producer alongside', `${fuzz.goodAcked} records, ${fuzz.goodRecordsPerSecond}/s, ${fuzz.goodFailures.length} failures`]);
-  const semantic = await semanticFuzz({ ops: long ? 20_000 : 300, seed, budgetMs: long ? 20 * 60_000 : 60_000, checkEvery: long ? 100 : 25 });
+  const semantic = await semanticFuzz({ ops: long ? 20_000 : 1000, seed, budgetMs: long ? 20 * 60_000 : 60_000, checkEvery: long ? 100 : 25 });
   problems.push(...semantic.problems);
   rows.push(['semantic fuzz: hostile requests / accepted', `${semantic.ops} / ${semantic.accepted} in ${(semantic.elapsedMs / 1000).toFixed(0)} s`]);
   rows.push(['  ops', [...semantic.byOp].map(([k, n]) => `${k} ${n}`).join(', ')]);

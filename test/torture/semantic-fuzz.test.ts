@@ -9,7 +9,7 @@ import test from 'ava';
 import { semanticFuzz } from './fuzz/semantic-fuzz.js';
 import { seedFromEnv } from './harness/random.js';
 
-const CI_OPS = 300;
+const CI_OPS = 1000;
 
 test.serial(`semantic fuzz: ${CI_OPS} hostile requests, three restarts; every topic serves, nothing refused is stored, nothing acknowledged is lost`, async (t) => {
   const seed = seedFromEnv('TORTURE_SEED');
