@@ -6,6 +6,7 @@
 import { runCrashCycles } from './crash-cycles.js';
 import { liveFuzz } from './fuzz/live-fuzz.js';
 import { semanticFuzz } from './fuzz/semantic-fuzz.js';
+import { extremeFields } from './fuzz/extreme-fields.js';
 import { hasConfluentKafka } from './harness/python-clients.js';
 import { seedFromEnv } from './harness/random.js';
 import { slowClients } from './slow/slow-clients.js';
@@ -53,6 +54,12 @@ async function main(): Promise<void> {
   rows.push(['semantic fuzz: hostile requests / accepted', `${semantic.ops} / ${semantic.accepted} in ${(semantic.elapsedMs / 1000).toFixed(0)} s`]);
   rows.push(['  ops', [...semantic.byOp].map(([k, n]) => `${k} ${n}`).join(', ')]);
   rows.push(['  state checks / restarts (SIGTERM, SIGHUP, SIGKILL)', `${semantic.checks} / ${semantic.restarts}`]);
+  for (const workers of [0, 2]) {
+    const extreme = await extremeFields({ workers, versions: long ? 'all' : 'edges', mixed: long ? 2_000 : 0, seed, budgetMs: long ? 10 * 60_000 : 60_000 });
+    problems.push(...extreme.failures.map((f) => `extreme fields (workers ${workers}): ${f}`));
+    if (!extreme.complete) problems.push(`extreme fields (workers ${workers}): did not finish within its budget`);
+    rows.push([`extreme numeric fields, workers ${workers}: requests / APIs`, extreme.specs ? `${extreme.requests} / ${extreme.apis}` : 'no specs: skipped']);
+  }
   const slow = await slowClients({ workers: 0, idleConnections: long ? 5000 : 2000, trickleConnections: 100, neverReaderConnections: 4, fetchesPerNeverReader: 500, windowMs: long ? 10_000 : 2_000 });
   problems.push(...slow.problems);
   rows.push(['slow clients: produce records/s, alone / beside abusers', `${slow.baseline.produceRecordsPerSecond} / ${slow.abused.produceRecordsPerSecond}`]);
