@@ -101,10 +101,10 @@ const defs: ConfigDef[] = [
   { name: 'log.message.timestamp.before.max.ms', type: 'long', default: LONG_MAX, doc: 'Accepted.', topic: 'message.timestamp.before.max.ms', min: 0, dynamic: true },
   { name: 'log.message.timestamp.after.max.ms', type: 'long', default: LONG_MAX, doc: 'Accepted.', topic: 'message.timestamp.after.max.ms', min: 0, dynamic: true },
   { name: 'message.max.bytes', type: 'int', default: 1048588, doc: 'Largest record batch accepted.', topic: 'max.message.bytes', min: 0, dynamic: true },
-  { name: 'compression.type', type: 'string', default: 'producer', doc: 'Accepted; batches are stored as the producer sent them.', topic: 'compression.type', oneOf: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'], dynamic: true },
+  { name: 'compression.type', type: 'string', default: 'producer', doc: 'producer stores batches as the producer compressed them; uncompressed, gzip, snappy, lz4 or zstd recompress every produced batch to that codec before it is stored.', topic: 'compression.type', oneOf: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'], dynamic: true },
   { name: 'min.insync.replicas', type: 'int', default: 1, doc: 'A single node is always in sync.', topic: 'min.insync.replicas', min: 1, dynamic: true },
   { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'Accepted.', topic: 'unclean.leader.election.enable', dynamic: true },
-  { name: 'log.message.downconversion.enable', type: 'boolean', default: true, doc: 'Accepted; only magic 2 is served.', topic: 'message.downconversion.enable', inert: true },
+  { name: 'log.message.downconversion.enable', type: 'boolean', default: true, doc: 'Fetch v0-v3 (clients of message format 0/1) are served stored batches converted to their format; false answers them UNSUPPORTED_VERSION.', topic: 'message.downconversion.enable', dynamic: true },
   // samsa's own
   {
     name: 'message.decompressed.max.bytes',

@@ -18,7 +18,13 @@ export interface LogPolicy {
   readonly flushMessages: number;
   readonly flushMs: number;
   readonly cleanupPolicy: readonly string[];
+  /** compression.type as a codec id (0 none .. 4 zstd), or -1 for 'producer': batches stay as produced. */
+  readonly compression: number;
+  /** message.downconversion.enable: Fetch below v4 may be served stored batches converted to magic 0/1. */
+  readonly downConversion: boolean;
 }
+
+const CODEC_IDS: Readonly<Record<string, number>> = { producer: -1, uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 
 /** Validates override values; returns them normalised to Kafka's text form. */
 export function validateTopicOverrides(overrides: ReadonlyMap<string, string | null>): Map<string, string> {
@@ -92,5 +98,7 @@ export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, s
     flushMessages: v('flush.messages') as number,
     flushMs: v('flush.ms') as number,
     cleanupPolicy: v('cleanup.policy') as string[],
+    compression: CODEC_IDS[v('compression.type') as string] ?? -1,
+    downConversion: v('message.downconversion.enable') as boolean,
   };
 }

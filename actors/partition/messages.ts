@@ -57,6 +57,8 @@ export interface ListOffsetRequest {
   readonly timestamp: bigint;
   readonly isolationLevel: number;
   readonly currentLeaderEpoch: number;
+  /** ListOffsets v0: answer up to this many offsets (legacy semantics, see legacy-offsets.ts). */
+  readonly maxNumOffsets?: number;
 }
 
 export interface DeleteRecordsRequest {
@@ -125,6 +127,8 @@ export interface ListOffsetResult {
   readonly offset: bigint;
   readonly timestamp: bigint;
   readonly leaderEpoch: number;
+  /** ListOffsets v0's answer, descending. */
+  readonly offsets?: bigint[];
 }
 
 export interface PartitionDescription {

@@ -9,13 +9,15 @@
  * restart after a crash reopens the same log from disk where it stood: a
  * DeleteRecords or a retention pass is never undone by a restart.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PartitionLog, type LogConfig } from '../../native/index.js';
 import { LONG_MAX, type LogPolicy } from '../config/index.js';
 import type { ActorAddress, ActorContext, Behaviour } from '../runtime/index.js';
 import { withTransfer } from '../runtime/index.js';
 import { scanBatch } from './batch-scan.js';
+import { legacyOffsetsBefore } from './legacy-offsets.js';
+import { recompressed, upConverted } from './stored-form.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import type {
   AppendResult,
@@ -107,6 +109,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       case 'fetchBounds':
         return this.fetchBounds(msg.offset, msg.currentLeaderEpoch);
       case 'listOffset':
+        if (msg.maxNumOffsets !== undefined) return storageAnswer(() => this.legacyOffsets(msg.timestamp, msg.maxNumOffsets!, now), { offset: -1n, timestamp: -1n, leaderEpoch: -1 });
         return storageAnswer(() => this.listOffset(msg.timestamp, msg.currentLeaderEpoch), { offset: -1n, timestamp: -1n, leaderEpoch: -1 });
       case 'deleteRecords':
         return storageAnswer(() => this.deleteRecords(msg.offset), { lowWatermark: -1n });
@@ -208,8 +211,13 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     if (log === null) return { ...none, error: 'NOT_LEADER_OR_FOLLOWER', message: 'partition is not open' };
     const policy = this.policy!;
     const refused = (error: string, message: string): AppendResult => ({ ...none, error, message, logStartOffset: BigInt(log.logStartOffset) });
-    const scan = scanBatch(buf, policy);
+    const up = upConverted(buf, policy);
+    if (!up.ok) return refused(up.error, up.message);
+    const scan = scanBatch(up.records, policy);
     if (!scan.ok) return refused(scan.error, scan.message);
+    const stored = recompressed(up.records, policy);
+    if (!stored.ok) return refused(stored.error, stored.message);
+    buf = stored.records;
     const b = scan.batch;
     const idempotent = b.producerId >= 0n;
     if (idempotent) {
@@ -282,6 +290,14 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       at += v.length;
     }
     return withTransfer({ ...base, records: [copy], bytes: r.bytes }, [copy.buffer]);
+  }
+
+  /** ListOffsets v0: offsets before a time by segment file age, as Kafka's legacy answer. */
+  private legacyOffsets(timestamp: bigint, maxNumOffsets: number, nowMs: number): ListOffsetResult {
+    const log = this.openLog();
+    const segments = log.segments().map((s) => ({ baseOffset: BigInt(s.baseOffset), bytes: s.bytes, lastModifiedMs: segmentMtimeMs(log.dir, s.baseOffset, nowMs) }));
+    const offsets = legacyOffsetsBefore(segments, BigInt(log.logStartOffset), BigInt(log.logEndOffset), nowMs, timestamp, maxNumOffsets);
+    return { offset: -1n, timestamp: -1n, leaderEpoch: -1, offsets };
   }
 
   private listOffset(timestamp: bigint, currentLeaderEpoch: number): ListOffsetResult {
@@ -380,6 +396,15 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     this.producers.expire(nowMs, producerIdExpirationMs);
     this.remember(log);
     return { deletedSegments, logStartOffset: log.logStartOffset, recoveryPoint: log.recoveryPoint };
+  }
+}
+
+/** A segment file's last-modified time; `fallbackMs` if it went away meanwhile (retention). */
+function segmentMtimeMs(dir: string, baseOffset: number, fallbackMs: number): number {
+  try {
+    return statSync(join(dir, `${String(baseOffset).padStart(20, '0')}.log`)).mtimeMs;
+  } catch {
+    return fallbackMs;
   }
 }
 

@@ -23,8 +23,8 @@ const EXPECTED: Record<BatchDamage, readonly number[]> = {
   truncated: [ErrorCode.CORRUPT_MESSAGE],
   'length-lies': [ErrorCode.CORRUPT_MESSAGE],
   'record-count': [ErrorCode.CORRUPT_MESSAGE],
-  // Magic 0/1 is UNSUPPORTED_FOR_MESSAGE_FORMAT (docs/broker.md); an unknown future magic may be either.
-  magic: [ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, ErrorCode.CORRUPT_MESSAGE],
+  // Produce v3+ carries record batches only (Kafka's ProduceRequest.validateRecords): any other magic is INVALID_RECORD.
+  magic: [ErrorCode.INVALID_RECORD],
   'unknown-codec': [ErrorCode.CORRUPT_MESSAGE],
   // Random bytes that happen to decompress are then refused for their records.
   'garbage-compressed': [ErrorCode.CORRUPT_MESSAGE, ErrorCode.INVALID_RECORD],

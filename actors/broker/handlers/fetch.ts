@@ -1,4 +1,4 @@
-import { ZERO_UUID, type BrokerId, type TopicName, type Uuid } from '../../../protocol/index.js';
+import { downConvertBatches, fetchMagic, type LegacyMagic, ZERO_UUID, type BrokerId, type TopicName, type Uuid } from '../../../protocol/index.js';
 import type { FetchBounds, FetchBoundsRequest } from '../../partition/messages.js';
 import { partitionKey } from '../../partition/messages.js';
 import type { BrokerCore } from '../broker-core.js';
@@ -10,6 +10,8 @@ import { fetchContext } from '../fetch/fetch-context.js';
 import type { PartitionAnswer } from '../fetch/fetch-session.js';
 
 const NO_SESSION = 0;
+/** Fetch v0-v3 read message formats 0/1 (fetchMagic); v4+ read record batches as stored. */
+const DOWN_CONVERSION_BELOW = 4;
 /** Kafka clamps fetch.max.wait.ms from clients to what a request may reasonably park. */
 const MAX_WAIT_MS = 60_000;
 
@@ -26,7 +28,8 @@ interface Wanted {
 }
 
 /**
- * v4-17. Long poll: while fewer than fetch.min.bytes are readable, the request
+ * v0-17 (v0-v3 served in message format 0/1, converted from the stored
+ * batches as Kafka does unless message.downconversion.enable is false). Long poll: while fewer than fetch.min.bytes are readable, the request
  * parks on its partitions (woken by appends) until fetch.max.wait.ms.
  * Bounded as Kafka bounds it (fetch/budgeted-read.ts): the response by
  * min(max_bytes, fetch.max.bytes), each partition by partition_max_bytes, the
@@ -39,8 +42,8 @@ interface Wanted {
  */
 export const fetch = defineHandler({
   apiKey: 1,
-  advertised: { min: 4, max: 17 },
-  accepts: { min: 4, max: 17 },
+  advertised: { min: 0, max: 17 },
+  accepts: { min: 0, max: 17 },
   async handle(ctx, req) {
     const { broker } = ctx;
     const version = ctx.header.apiVersion;
@@ -62,7 +65,8 @@ export const fetch = defineHandler({
       }
       const remaining = deadline - broker.now();
       if (bytes >= minBytes || anyError || remaining <= 0 || keys.length === 0 || broker.fetchWatch.closed) {
-        return session.respond(respond(wanted, results, req.isolationLevel, version)) as never;
+        const served = version < DOWN_CONVERSION_BELOW ? downConverted(broker, wanted, results, version) : results;
+        return session.respond(respond(wanted, served, req.isolationLevel, version)) as never;
       }
       await broker.fetchWatch.wait(keys, remaining);
     }
@@ -141,6 +145,24 @@ async function readAll(broker: BrokerCore, wanted: readonly Wanted[], isolationL
     }
     budget.spend(r.bytes);
     return { ...bounds, errorCode: 0, records: r.records, bytes: r.bytes };
+  });
+}
+
+/**
+ * Stored batches in the message format an old fetcher reads (headers dropped,
+ * control batches skipped, each compressed batch one wrapper of its codec);
+ * UNSUPPORTED_VERSION where the topic disallows it, UNSUPPORTED_COMPRESSION_TYPE
+ * for zstd, which has no legacy form.
+ */
+function downConverted(broker: BrokerCore, wanted: readonly Wanted[], results: readonly PartitionRead[], version: number): PartitionRead[] {
+  const magic = fetchMagic(version) as LegacyMagic;
+  return results.map((r, i) => {
+    if (r.errorCode !== 0 || r.bytes === 0) return r;
+    const topic = broker.controller.topic(wanted[i]!.topic as TopicName);
+    if (topic !== undefined && !broker.controller.policyOf(topic).downConversion) return { ...r, errorCode: code('UNSUPPORTED_VERSION'), records: [], bytes: 0 };
+    const out = downConvertBatches(r.records, magic);
+    if (!out.ok) return { ...r, errorCode: code(out.error), records: [], bytes: 0 };
+    return { ...r, records: [out.bytes], bytes: out.bytes.length };
   });
 }
 

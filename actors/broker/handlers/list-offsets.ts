@@ -5,14 +5,16 @@ import { defineHandler } from '../handler.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
 
 /**
+ * v0: up to maxNumOffsets offsets, descending (Kafka's legacy answer by
+ * segment file age, partition/legacy-offsets.ts).
  * v1-9: earliest (-2), latest (-1), max timestamp (-3, v7+), earliest local
  * (-4, v8+: the same as earliest without tiered storage), latest tiered (-5,
  * v9+: none), or the first offset at or after a timestamp.
  */
 export const listOffsets = defineHandler({
   apiKey: 2,
-  advertised: { min: 1, max: 9 },
-  accepts: { min: 1, max: 9 },
+  advertised: { min: 0, max: 9 },
+  accepts: { min: 0, max: 9 },
   async handle(ctx, req) {
     const { broker } = ctx;
     type Slot = { topic: string; partition: number; errorCode: number; item: number };
@@ -26,7 +28,8 @@ export const listOffsets = defineHandler({
         if (topic === undefined || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) slot.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
         else {
           slot.item = items.length;
-          items.push({ topic: t.name, partition: p.partitionIndex, msg: { t: 'listOffset', timestamp: p.timestamp, isolationLevel: req.isolationLevel, currentLeaderEpoch: p.currentLeaderEpoch } });
+          const legacy = ctx.header.apiVersion === 0 ? { maxNumOffsets: p.maxNumOffsets } : {};
+          items.push({ topic: t.name, partition: p.partitionIndex, msg: { t: 'listOffset', timestamp: p.timestamp, isolationLevel: req.isolationLevel, currentLeaderEpoch: p.currentLeaderEpoch, ...legacy } });
         }
       }
     }
@@ -37,6 +40,7 @@ export const listOffsets = defineHandler({
       if (s.item >= 0) {
         const o = outcomes[s.item]!;
         if (!o.ok) part.errorCode = outcomeError(o).errorCode;
+        else if (ctx.header.apiVersion === 0) part = { ...part, errorCode: errorCodeOf(o.value.error), oldStyleOffsets: o.value.offsets ?? [] };
         else part = { ...part, errorCode: errorCodeOf(o.value.error), timestamp: o.value.timestamp, offset: o.value.offset, leaderEpoch: ctx.header.apiVersion >= 4 ? o.value.leaderEpoch : -1 };
       }
       let list = topics.get(s.topic);

@@ -8,9 +8,22 @@ import { CloseConnection } from '../net/connection.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
 
 const NO_OFFSET = -1n;
+const MAGIC_AT = 16;
+const COMPRESSION_AT = 22;
+const ZSTD = 4;
+
+/** What Kafka refuses by the request's version before validating records: old magic in v3+, zstd before v7. */
+function versionProblem(version: number, records: Uint8Array): string | null {
+  if (records.length <= COMPRESSION_AT) return null;
+  if (version >= 3 && records[MAGIC_AT] !== 2) return `Produce requests with version ${version} are only allowed to contain record batches with magic version 2`;
+  if (version < 7 && records[MAGIC_AT] === 2 && (records[COMPRESSION_AT]! & 0x07) === ZSTD) return `Produce requests with version ${version} cannot carry zstd batches (from v7)`;
+  return null;
+}
 
 /**
- * v3-11 (record batch magic 2 only, as Kafka 4). Internal topics are refused
+ * v0-11. v3+ carry exactly one record batch (magic 2) per partition, and zstd
+ * from v7 (Kafka's ProduceRequest.validateRecords); v0-v2 carry message sets
+ * of magic 0/1, stored as record batches (partition/stored-form.ts). Internal topics are refused
  * (INVALID_TOPIC_EXCEPTION): only the broker appends to them. The partitions of one request
  * are appended with one askMany: one message per worker. acks=0 is appended
  * and answered with nothing; on a single node acks=1 and acks=-1 both answer
@@ -18,8 +31,8 @@ const NO_OFFSET = -1n;
  */
 export const produce = defineHandler({
   apiKey: 0,
-  advertised: { min: 3, max: 11 },
-  accepts: { min: 3, max: 11 },
+  advertised: { min: 0, max: 11 },
+  accepts: { min: 0, max: 11 },
   async handle(ctx, req) {
     const { broker } = ctx;
     const badAcks = req.acks !== 0 && req.acks !== 1 && req.acks !== -1;
@@ -38,7 +51,9 @@ export const produce = defineHandler({
           slot.message = `Cannot append to internal topic ${t.name}`;
         } else if (topic === undefined || p.index < 0 || p.index >= topic.partitions) slot.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
         else if (p.records === null || p.records.length === 0) slot.errorCode = code('CORRUPT_MESSAGE');
-        else {
+        else if ((slot.message = versionProblem(ctx.header.apiVersion, p.records)) !== null) {
+          slot.errorCode = code(ctx.header.apiVersion >= 3 && p.records[MAGIC_AT] !== 2 ? 'INVALID_RECORD' : 'UNSUPPORTED_COMPRESSION_TYPE');
+        } else {
           slot.item = items.length;
           const transactional = req.transactionalId !== null;
           if (pooled) {

@@ -46,7 +46,7 @@ def kafka_python(bootstrap, topic, n, api_version, codec):
 
 def confluent(bootstrap, topic, n, fallback, codec):
     from confluent_kafka import Consumer, Producer, TopicPartition, OFFSET_BEGINNING
-    with_ts = fallback >= '0.10'
+    with_ts = tuple(int(x) for x in fallback.split('.')) >= (0, 10)
     written = records(n, with_ts)
     conf = {'bootstrap.servers': bootstrap, 'api.version.request': False, 'broker.version.fallback': fallback}
     p = Producer(dict(conf, **{'compression.codec': codec, 'linger.ms': 5}))
