@@ -24,7 +24,7 @@ export function legacyOffsetsBefore(segments: readonly SegmentTime[], logStartOf
   else if (timestamp === EARLIEST) start = 0;
   else {
     start = table.length - 1;
-    while (start >= 0 && BigInt(table[start]!.time) > timestamp) start--;
+    while (start >= 0 && BigInt(Math.floor(table[start]!.time)) > timestamp) start--;
   }
   const out: bigint[] = [];
   for (let i = start; i >= 0 && out.length < maxNumOffsets; i--) out.push(table[i]!.offset);

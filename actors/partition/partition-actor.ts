@@ -402,7 +402,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
 /** A segment file's last-modified time; `fallbackMs` if it went away meanwhile (retention). */
 function segmentMtimeMs(dir: string, baseOffset: number, fallbackMs: number): number {
   try {
-    return statSync(join(dir, `${String(baseOffset).padStart(20, '0')}.log`)).mtimeMs;
+    return Math.floor(statSync(join(dir, `${String(baseOffset).padStart(20, '0')}.log`)).mtimeMs);
   } catch {
     return fallbackMs;
   }

@@ -17,4 +17,5 @@ test('ListOffsets v0 (legacy): latest, earliest and by segment time, descending,
   t.deepEqual(legacyOffsetsBefore(segs, 0n, 120n, 9999, 1n << 62n, 2), [120n, 90n]);
   t.deepEqual(legacyOffsetsBefore([{ baseOffset: 0n, bytes: 0, lastModifiedMs: 5 }], 0n, 0n, 9999, -1n, 3), [0n], 'an empty active segment adds no end entry');
   t.deepEqual(legacyOffsetsBefore(segs, 0n, 120n, 9999, -1n, 0), []);
+  t.deepEqual(legacyOffsetsBefore([{ baseOffset: 0n, bytes: 5, lastModifiedMs: 1500.25 }], 0n, 4n, 9999.5, 2000n, 5), [0n], 'file times in fractional milliseconds');
 });
