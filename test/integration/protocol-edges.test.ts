@@ -45,7 +45,7 @@ test('ApiVersions at an unknown version is answered in v0 with UNSUPPORTED_VERSI
   t.is(r.correlationId, 7);
   t.is(r.body.errorCode, ErrorCode.UNSUPPORTED_VERSION);
   const produce = r.body.apiKeys.find((k) => k.apiKey === 0)!;
-  t.deepEqual([produce.minVersion, produce.maxVersion], [3, 11]);
+  t.deepEqual([produce.minVersion, produce.maxVersion], [0, 11]);
 });
 
 test('ApiVersions advertises only what is served: consumer groups, no transaction APIs', async (t) => {

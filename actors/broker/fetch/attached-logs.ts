@@ -11,7 +11,7 @@
  * at broker stop. A handle never keeps a closed log readable: the writer's
  * close() closes it for every handle.
  */
-import { PartitionLog } from '../../../native/index.js';
+import { PartitionLog, StorageError } from '../../../native/index.js';
 
 export class AttachedLogs {
   private readonly byKey = new Map<string, PartitionLog>();
@@ -28,6 +28,22 @@ export class AttachedLogs {
     const log = PartitionLog.attach(dir);
     this.byKey.set(key, log);
     return log;
+  }
+
+  /** Attaches `key` ahead of a read (so caught-up fetches can skip their actor); quietly nothing if no log is open there. */
+  attachIfOpen(key: string, dir: string): void {
+    try {
+      this.get(key, dir);
+    } catch (err) {
+      // NOT_OPEN: the partition closed meanwhile; the next fetch asks its actor.
+      if (!(err instanceof StorageError)) throw err;
+    }
+  }
+
+  /** The handle already attached for `key`, if its log is still open; never attaches. */
+  peek(key: string): PartitionLog | undefined {
+    const cached = this.byKey.get(key);
+    return cached !== undefined && !cached.closed ? cached : undefined;
   }
 
   drop(key: string): void {

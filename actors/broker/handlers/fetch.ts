@@ -1,3 +1,4 @@
+import { isStorageError } from '../../../native/index.js';
 import { downConvertBatches, fetchMagic, type LegacyMagic, ZERO_UUID, type BrokerId, type TopicName, type Uuid } from '../../../protocol/index.js';
 import type { FetchBounds, FetchBoundsRequest } from '../../partition/messages.js';
 import { partitionKey } from '../../partition/messages.js';
@@ -10,6 +11,8 @@ import { fetchContext } from '../fetch/fetch-context.js';
 import type { PartitionAnswer } from '../fetch/fetch-session.js';
 
 const NO_SESSION = 0;
+/** Leadership never moves on a single node (the partition actor's LEADER_EPOCH). */
+const SINGLE_NODE_LEADER_EPOCH = 0;
 /** Fetch v0-v3 read message formats 0/1 (fetchMagic); v4+ read record batches as stored. */
 const DOWN_CONVERSION_BELOW = 4;
 /** Kafka clamps fetch.max.wait.ms from clients to what a request may reasonably park. */
@@ -124,19 +127,25 @@ const EMPTY_READ: Omit<PartitionRead, 'errorCode'> = { highWatermark: -1n, lastS
 async function readAll(broker: BrokerCore, wanted: readonly Wanted[], isolationLevel: number, maxBytes: number): Promise<PartitionRead[]> {
   const items: Array<{ topic: string; partition: number; msg: FetchBoundsRequest }> = [];
   const index: number[] = [];
-  for (const w of wanted) {
-    index.push(w.errorCode === 0 ? items.length : -1);
-    if (w.errorCode === 0) items.push({ topic: w.topic, partition: w.partition, msg: { t: 'fetchBounds', offset: w.offset, isolationLevel, currentLeaderEpoch: w.currentLeaderEpoch } });
+  const caughtUp = new Map<number, FetchBounds>();
+  for (const [i, w] of wanted.entries()) {
+    const quiet = w.errorCode === 0 ? caughtUpBounds(broker, w) : null;
+    if (quiet !== null) caughtUp.set(i, quiet);
+    index.push(w.errorCode === 0 && quiet === null ? items.length : -1);
+    if (w.errorCode === 0 && quiet === null) items.push({ topic: w.topic, partition: w.partition, msg: { t: 'fetchBounds', offset: w.offset, isolationLevel, currentLeaderEpoch: w.currentLeaderEpoch } });
   }
   const outcomes = await broker.partitions.askMany<FetchBounds>(items);
   const budget = new FetchBudget(maxBytes);
   return wanted.map((w, i) => {
+    const quiet = caughtUp.get(i);
+    if (quiet !== undefined) return { highWatermark: quiet.highWatermark, lastStableOffset: quiet.lastStableOffset, logStartOffset: quiet.logStartOffset, errorCode: 0, records: [], bytes: 0 };
     if (index[i] === -1) return { ...EMPTY_READ, errorCode: w.errorCode };
     const o = outcomes[index[i]!]!;
     if (!o.ok) return { ...EMPTY_READ, errorCode: outcomeError(o).errorCode };
     const b = o.value;
     const bounds = { highWatermark: b.highWatermark, lastStableOffset: b.lastStableOffset, logStartOffset: b.logStartOffset };
     if (b.error !== undefined) return { ...bounds, errorCode: errorCodeOf(b.error), records: [], bytes: 0 };
+    if (w.offset === b.highWatermark) broker.partitions.logs.attachIfOpen(w.key, b.dir);
     const r = readUnderBudget(broker.partitions.logs, w.key, b.dir, w.offset, isolationLevel === 1 ? b.lastStableOffset : b.highWatermark, budget.share(w.maxBytes), budget.minOneBatch);
     if ('error' in r) {
       // The log went away after its bounds were given: a deleted topic is unknown by now, anything else is retriable.
@@ -164,6 +173,33 @@ function downConverted(broker: BrokerCore, wanted: readonly Wanted[], results: r
     if (!out.ok) return { ...r, errorCode: code(out.error), records: [], bytes: 0 };
     return { ...r, records: [out.bytes], bytes: out.bytes.length };
   });
+}
+
+/**
+ * A fetch already at the log end of a partition read before needs nothing from
+ * its actor: the attached handle publishes the same end and start offsets the
+ * actor would answer with. A consumer of many quiet partitions (a fetch
+ * session's steady state) then costs a native call per partition, not an
+ * actor message. Only while the high watermark is the log end and the leader
+ * epoch cannot move (a single node); any other case asks the actor.
+ */
+function caughtUpBounds(broker: BrokerCore, w: Wanted): FetchBounds | null {
+  if (w.currentLeaderEpoch !== -1 && w.currentLeaderEpoch !== SINGLE_NODE_LEADER_EPOCH) return null;
+  const log = broker.partitions.logs.peek(w.key);
+  if (log === undefined) return null;
+  let end: bigint;
+  let start: bigint;
+  try {
+    end = BigInt(log.logEndOffset);
+    start = BigInt(log.logStartOffset);
+  } catch (err) {
+    // CLOSED: the writer closed the log under the handle (a reopen to reconfigure, a deletion); its actor knows.
+    if (!isStorageError(err)) throw err;
+    broker.partitions.logs.drop(w.key);
+    return null;
+  }
+  if (w.offset !== end || w.offset < start) return null;
+  return { highWatermark: end, lastStableOffset: end, logStartOffset: start, dir: log.dir };
 }
 
 function respond(wanted: readonly Wanted[], results: readonly PartitionRead[], isolationLevel: number, version: number) {

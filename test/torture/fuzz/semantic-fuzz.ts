@@ -236,7 +236,7 @@ async function runOp(c: WireClient, s: State, op: SemanticOp): Promise<void> {
       noteAnswer(s, code, `IncrementalAlterConfigs broker ${JSON.stringify(resourceName)} ${name}=${JSON.stringify(value)}`);
       if (code === 0) {
         // Check the broker and its topics under the value, then take it back: other ops should meet the defaults.
-        await check(c, s, `with broker config ${name}=${JSON.stringify(value)}`, false);
+        await check(c, s, `with broker config ${name}=${JSON.stringify(value)}`, false).catch((err: Error) => s.problems.push(`with broker config ${name}=${JSON.stringify(value)}: ${err.message}`));
         const undo = await c.request(44, 1, { resources: [{ resourceType: 4, resourceName, configs: [{ name, configOperation: 1, value: null }] }], validateOnly: false });
         if (undo.responses[0]!.errorCode !== 0) s.problems.push(`deleting the broker override ${name} answered ${undo.responses[0]!.errorCode}`);
       }
@@ -364,7 +364,9 @@ async function fetchCode(c: WireClient, topic: string): Promise<number> {
     maxBytes: 1 << 20,
     topics: [{ topic: topic as TopicName, partitions: [{ partition: 0, fetchOffset: start, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n }] }],
   });
-  return res.responses[0]!.partitions[0]!.errorCode;
+  const p = res.responses[0]?.partitions[0];
+  if (p === undefined) throw new Error(`Fetch ${topic}-0 answered no partition (error ${res.errorCode}, session ${res.sessionId})`);
+  return p.errorCode;
 }
 
 /** ListOffsets -1 (latest) or -2 (earliest). */
