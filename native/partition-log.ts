@@ -248,6 +248,12 @@ export class PartitionLog {
     return this.#offsetsOut;
   }
 
+  /** Log start and log end offsets read together, in one native call. */
+  startAndEndOffsets(): [logStartOffset: number, logEndOffset: number] {
+    const o = this.#offsets();
+    return [o[0]!, o[1]!];
+  }
+
   /** First offset still in the log. */
   get logStartOffset(): number {
     return this.#offsets()[0]!;

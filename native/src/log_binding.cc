@@ -29,11 +29,18 @@ int64_t int64Arg(const Napi::CallbackInfo& info, size_t i) {
 }
 
 double* resultArray(const Napi::CallbackInfo& info, size_t i, size_t fields) {
-  if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
-      info[i].As<Napi::Float64Array>().ElementLength() < fields) {
-    throwInvalidArgument(info.Env(), "argument " + std::to_string(i) + " must be a Float64Array of " + std::to_string(fields));
+  // One napi_get_typedarray_info instead of a call per property: every log call passes one of these.
+  napi_value v = info[i];
+  bool isTypedArray = false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_is_typedarray(info.Env(), v, &isTypedArray) == napi_ok && isTypedArray &&
+      napi_get_typedarray_info(info.Env(), v, &type, &length, &data, nullptr, nullptr) == napi_ok &&
+      type == napi_float64_array && length >= fields) {
+    return static_cast<double*>(data);
   }
-  return info[i].As<Napi::Float64Array>().Data();
+  throwInvalidArgument(info.Env(), "argument " + std::to_string(i) + " must be a Float64Array of " + std::to_string(fields));
 }
 
 class NativeLog : public Napi::ObjectWrap<NativeLog> {

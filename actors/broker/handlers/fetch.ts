@@ -190,8 +190,9 @@ function caughtUpBounds(broker: BrokerCore, w: Wanted): FetchBounds | null {
   let end: bigint;
   let start: bigint;
   try {
-    end = BigInt(log.logEndOffset);
-    start = BigInt(log.logStartOffset);
+    const [s, e] = log.startAndEndOffsets();
+    start = BigInt(s);
+    end = BigInt(e);
   } catch (err) {
     // CLOSED: the writer closed the log under the handle (a reopen to reconfigure, a deletion); its actor knows.
     if (!isStorageError(err)) throw err;
