@@ -1,5 +1,7 @@
 /** Shared by the integration suites: brokers, external tools, kafkajs plumbing. */
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { codecFor } from '../../protocol/compression/index.js';
 import { startTestBroker, type TestBroker } from '../../testing.js';
@@ -119,4 +121,15 @@ export function withBroker(options: StartBrokerOptions = {}): Promise<TestBroker
 /** A record as the suites compare them across clients: key, value and headers as text. */
 export function recordAt(i: number): { key: string; value: string; header: string } {
   return { key: `key-${i}`, value: `value-${i}-${'x'.repeat(i % 50)}`, header: `h${i % 7}` };
+}
+
+/** Codec ids of the batches stored in a partition's segment files, read straight from disk. */
+export function storedCodecs(dataDir: string, topic: string, partition = 0): number[] {
+  const dir = join(dataDir, `${topic}-${partition}`);
+  const codecs: number[] = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
+    const log = readFileSync(join(dir, name));
+    for (let pos = 0; pos + 61 <= log.length && log.readInt32BE(pos + 8) > 0; pos += 12 + log.readInt32BE(pos + 8)) codecs.push(log.readInt16BE(pos + 21) & 7);
+  }
+  return codecs;
 }

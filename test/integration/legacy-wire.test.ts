@@ -5,12 +5,11 @@
  * compression.type recompressing what producers send.
  */
 import test from 'ava';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { encodeLegacyMessageSet, encodeRecordBatchSync, ErrorCode, readLegacyMessageSet, decodeRecordBatchSync, type BrokerId, type TopicName } from '../../protocol/index.js';
 import { startTestBroker, type TestBroker } from '../../testing.js';
 import { createTopic } from '../torture/harness/admin.js';
 import { WireClient } from '../torture/harness/wire.js';
+import { storedCodecs } from './helpers.js';
 
 async function setup(t: import('ava').ExecutionContext): Promise<{ b: TestBroker; c: WireClient; port: number }> {
   const b = await startTestBroker({ 'auto.create.topics.enable': false, ...(process.env['LW_LOG'] ? { logger: 'warn' as const } : {}) });
@@ -30,16 +29,6 @@ async function fetchRecords(c: WireClient, topic: string, version: number): Prom
   const res = await c.request(1, version, { replicaId: -1 as BrokerId, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, topics: [{ topic: topic as TopicName, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }] });
   const p = res.responses[0]!.partitions[0]!;
   return { errorCode: p.errorCode, records: p.records ? Buffer.from(p.records as Uint8Array) : Buffer.alloc(0) };
-}
-
-function storedCodecs(b: TestBroker, topic: string): number[] {
-  const dir = join(b.dataDir, `${topic}-0`);
-  const out: number[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.log'))) {
-    const log = readFileSync(join(dir, name));
-    for (let pos = 0; pos + 61 <= log.length && log.readInt32BE(pos + 8) > 0; pos += 12 + log.readInt32BE(pos + 8)) out.push(log.readInt16BE(pos + 21) & 7);
-  }
-  return out;
 }
 
 const batch = (compression: number, n = 3) => encodeRecordBatchSync({ records: Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`value ${i} ${'c'.repeat(80)}`), timestamp: 1_700_000_000_000n + BigInt(i) })), compression });
@@ -82,7 +71,7 @@ test('Produce checks by version as Kafka: v3+ with a legacy message set is INVAL
   t.is(old.errorCode, 0);
   t.is(old.baseOffset, 3n);
   t.is((await produce(c, 'v', batch(0), 1)).errorCode, 0, 'v0-v2 take record batches too (Kafka does not check their magic)');
-  t.deepEqual(storedCodecs(b, 'v'), [4, 2, 0]);
+  t.deepEqual(storedCodecs(b.dataDir, 'v'), [4, 2, 0]);
 });
 
 test('ListOffsets v0 answers offsets (latest: the log end first), descending, up to maxNumOffsets', async (t) => {
@@ -116,8 +105,8 @@ test("a topic's compression.type recompresses produced batches: stored in its co
   idem.writeUInt32BE(crc32c(idem, 21, idem.length) >>> 0, 17);
   t.is((await produce(c, 'gz', idem, 9)).errorCode, 0);
   t.is((await produce(c, 'gz', idem, 9)).errorCode, 0, 'a retry of the same sequence is a duplicate, not a gap');
-  t.deepEqual(storedCodecs(b, 'gz'), [1, 1, 1]);
-  t.deepEqual(storedCodecs(b, 'raw'), [0]);
+  t.deepEqual(storedCodecs(b.dataDir, 'gz'), [1, 1, 1]);
+  t.deepEqual(storedCodecs(b.dataDir, 'raw'), [0]);
   const back = await fetchRecords(c, 'gz', 11);
   const values: string[] = [];
   for (let pos = 0; pos < back.records.length; pos += 12 + back.records.readInt32BE(pos + 8)) {

@@ -7,11 +7,9 @@
  * wrote, and the segment files hold the producer's codec.
  */
 import test from 'ava';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestBroker, type TestBroker } from '../../testing.js';
-import { hasKcat, hasPythonModule, PYTHON, run } from './helpers.js';
+import { hasKcat, hasPythonModule, PYTHON, run, storedCodecs } from './helpers.js';
 
 const script = fileURLToPath(new URL('../../../test/integration/python/old_clients.py', import.meta.url));
 const CODECS = ['none', 'gzip', 'snappy', 'lz4'] as const;
@@ -37,20 +35,6 @@ async function py(...args: string[]): Promise<{ written: Rec[]; offsets: number[
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-/** Codec ids of the batches stored in partition 0's segment files. */
-function storedCodecs(broker: TestBroker, topic: string): number[] {
-  const dir = join(broker.dataDir, `${topic}-0`);
-  const codecs: number[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
-    const log = readFileSync(join(dir, name));
-    for (let pos = 0; pos + 61 <= log.length; pos += 12 + log.readInt32BE(pos + 8)) {
-      if (log.readInt32BE(pos + 8) === 0) break;
-      codecs.push(log.readInt16BE(pos + 21) & 7);
-    }
-  }
-  return codecs;
-}
-
 async function broker(t: import('ava').ExecutionContext): Promise<TestBroker> {
   const b = await startTestBroker();
   t.teardown(() => b.stop());
@@ -73,7 +57,7 @@ for (const api of ['0.9', '0.10']) {
       const topic = `kp-${api.replace('.', '')}-${codec}`;
       const r = await py('kafka_python', b.bootstrap, topic, String(N), api, codec);
       checkRoundTrip(t, r);
-      const stored = storedCodecs(b, topic);
+      const stored = storedCodecs(b.dataDir, topic);
       t.true(stored.length > 0);
       t.deepEqual([...new Set(stored)], [CODEC_IDS[codec]!]);
     });
@@ -87,7 +71,7 @@ for (const fallback of ['0.9.0', '0.10.0']) {
       const topic = `rd-${fallback.replace(/\./g, '')}-${codec}`;
       const r = await py('confluent', b.bootstrap, topic, String(N), fallback, codec);
       checkRoundTrip(t, r);
-      t.deepEqual([...new Set(storedCodecs(b, topic))], [CODEC_IDS[codec]!]);
+      t.deepEqual([...new Set(storedCodecs(b.dataDir, topic))], [CODEC_IDS[codec]!]);
     });
   }
 }
@@ -97,7 +81,7 @@ for (const codec of ['gzip', 'snappy', 'lz4'] as const) {
     const b = await broker(t);
     const topic = `deb-${codec}`;
     await py('confluent_codec', b.bootstrap, topic, '200', codec);
-    const stored = storedCodecs(b, topic);
+    const stored = storedCodecs(b.dataDir, topic);
     t.true(stored.length > 0);
     t.deepEqual([...new Set(stored)], [CODEC_IDS[codec]!]);
   });
@@ -108,7 +92,7 @@ for (const codec of ['gzip', 'snappy', 'lz4'] as const) {
     const lines = Array.from({ length: 100 }, (_, i) => `line ${i} ${'w'.repeat(100)}`);
     const p = await run('kcat', ['-b', b.bootstrap, '-P', '-t', topic, '-p', '0', '-z', codec, '-m', '30'], { input: lines.join('\n') + '\n' });
     t.is(p.code, 0, p.stderr);
-    t.deepEqual([...new Set(storedCodecs(b, topic))], [CODEC_IDS[codec]!]);
+    t.deepEqual([...new Set(storedCodecs(b.dataDir, topic))], [CODEC_IDS[codec]!]);
     const c = await run('kcat', ['-b', b.bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-m', '30']);
     t.is(c.code, 0, c.stderr);
     t.deepEqual(c.stdout.trim().split('\n'), lines);
