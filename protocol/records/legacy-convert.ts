@@ -6,13 +6,10 @@
  * (down-conversion: v0-v1 magic 0, v2-v3 magic 1; headers dropped, control
  * batches skipped, a compressed batch becomes one wrapper with its codec).
  */
-import { BATCH_HEADER_BYTES, COMPRESSION_MASK, CONTROL_BIT, LOG_OVERHEAD_BYTES } from './batch-header.js';
+import { CompressionType } from '../compression/codecs.js';
+import { ATTRIBUTES_OFFSET, BATCH_HEADER_BYTES, COMPRESSION_MASK, CONTROL_BIT, CURRENT_MAGIC, LOG_OVERHEAD_BYTES, MAGIC_OFFSET } from './batch-header.js';
 import { decodeLegacyMessageSet, encodeLegacyMessageSet, LegacyFormatError, type LegacyMagic, type LegacyOutRecord } from './legacy-format.js';
 import { decodeRecordBatchSync, encodeRecordBatchSync } from './record-batch.js';
-
-const ATTRIBUTES_AT = 21;
-const MAGIC_AT = 16;
-const ZSTD = 4;
 
 /** A produced magic 0/1 message set as one record batch (magic 2) holding the same records; throws LegacyFormatError. */
 export function upConvertMessageSet(messageSet: Buffer, maxDecompressedBytes: number): Buffer {
@@ -46,11 +43,11 @@ export function downConvertBatches(views: readonly Buffer[], magic: LegacyMagic)
       if (size > view.length - pos) break;
       const batch = view.subarray(pos, pos + size);
       pos += size;
-      if (batch[MAGIC_AT] !== 2) return { ok: false, error: 'CORRUPT_MESSAGE', message: `stored batch with magic ${batch[MAGIC_AT]}` };
-      const attributes = batch.readInt16BE(ATTRIBUTES_AT);
+      if (batch[MAGIC_OFFSET] !== CURRENT_MAGIC) return { ok: false, error: 'CORRUPT_MESSAGE', message: `stored batch with magic ${batch[MAGIC_OFFSET]}` };
+      const attributes = batch.readInt16BE(ATTRIBUTES_OFFSET);
       if (attributes & CONTROL_BIT) continue;
       const compression = attributes & COMPRESSION_MASK;
-      if (compression === ZSTD) return { ok: false, error: 'UNSUPPORTED_COMPRESSION_TYPE', message: 'zstd batches cannot be served to Fetch below v10' };
+      if (compression === CompressionType.Zstd) return { ok: false, error: 'UNSUPPORTED_COMPRESSION_TYPE', message: 'zstd batches cannot be served to Fetch below v10' };
       let decoded;
       try {
         decoded = decodeRecordBatchSync(batch, { verifyCrc: false });

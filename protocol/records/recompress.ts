@@ -5,14 +5,13 @@
  * same batch fields (producer id, epoch, base sequence, timestamp type,
  * transactional bit), so idempotence and offsets are unaffected.
  */
+import { ATTRIBUTES_OFFSET, COMPRESSION_MASK } from './batch-header.js';
 import { decodeRecordBatchSync, encodeRecordBatchSync, type DecodeRecordBatchOptions } from './record-batch.js';
-
-const COMPRESSION_AT = 22;
-const CODEC_MASK = 0x07;
 
 /** The batch's codec id, from its attributes. */
 export function batchCompression(batch: Uint8Array): number {
-  return batch[COMPRESSION_AT]! & CODEC_MASK;
+  // The codec bits sit in the low byte of the big-endian int16 attributes.
+  return batch[ATTRIBUTES_OFFSET + 1]! & COMPRESSION_MASK;
 }
 
 /** `batch` (one whole v2 batch) with its records compressed by `codec`; the batch itself when it already is. Throws ProtocolError when it does not decode. */

@@ -1,22 +1,19 @@
-import type { TopicName } from '../../../protocol/index.js';
+import { ATTRIBUTES_OFFSET, batchCompression, CompressionType, CURRENT_MAGIC, MAGIC_OFFSET, type TopicName } from '../../../protocol/index.js';
 import type { AppendRequest, AppendResult } from '../../partition/messages.js';
 import { partitionKey } from '../../partition/messages.js';
-import { code } from '../errors.js';
+import { code, type ErrorName } from '../errors.js';
 import { defineHandler } from '../handler.js';
 import { isInternalTopic } from '../internal-topics.js';
 import { CloseConnection } from '../net/connection.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
 
 const NO_OFFSET = -1n;
-const MAGIC_AT = 16;
-const COMPRESSION_AT = 22;
-const ZSTD = 4;
-
 /** What Kafka refuses by the request's version before validating records: old magic in v3+, zstd before v7. */
-function versionProblem(version: number, records: Uint8Array): string | null {
-  if (records.length <= COMPRESSION_AT) return null;
-  if (version >= 3 && records[MAGIC_AT] !== 2) return `Produce requests with version ${version} are only allowed to contain record batches with magic version 2`;
-  if (version < 7 && records[MAGIC_AT] === 2 && (records[COMPRESSION_AT]! & 0x07) === ZSTD) return `Produce requests with version ${version} cannot carry zstd batches (from v7)`;
+function versionProblem(version: number, records: Uint8Array): { error: ErrorName; message: string } | null {
+  if (records.length <= ATTRIBUTES_OFFSET + 1) return null;
+  const magic = records[MAGIC_OFFSET];
+  if (version >= 3 && magic !== CURRENT_MAGIC) return { error: 'INVALID_RECORD', message: `Produce requests with version ${version} are only allowed to contain record batches with magic version 2` };
+  if (version < 7 && magic === CURRENT_MAGIC && batchCompression(records) === CompressionType.Zstd) return { error: 'UNSUPPORTED_COMPRESSION_TYPE', message: `Produce requests with version ${version} cannot carry zstd batches (from v7)` };
   return null;
 }
 
@@ -38,6 +35,7 @@ export const produce = defineHandler({
     const badAcks = req.acks !== 0 && req.acks !== 1 && req.acks !== -1;
     type Slot = { topic: string; index: number; errorCode: number; message: string | null; item: number };
     const slots: Slot[] = [];
+    let refusal: ReturnType<typeof versionProblem>;
     const items: Array<{ topic: string; partition: number; msg: AppendRequest; transfer?: ArrayBuffer[] }> = [];
     const pooled = broker.partitions.pooled;
     for (const t of req.topicData) {
@@ -51,8 +49,9 @@ export const produce = defineHandler({
           slot.message = `Cannot append to internal topic ${t.name}`;
         } else if (topic === undefined || p.index < 0 || p.index >= topic.partitions) slot.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
         else if (p.records === null || p.records.length === 0) slot.errorCode = code('CORRUPT_MESSAGE');
-        else if ((slot.message = versionProblem(ctx.header.apiVersion, p.records)) !== null) {
-          slot.errorCode = code(ctx.header.apiVersion >= 3 && p.records[MAGIC_AT] !== 2 ? 'INVALID_RECORD' : 'UNSUPPORTED_COMPRESSION_TYPE');
+        else if ((refusal = versionProblem(ctx.header.apiVersion, p.records)) !== null) {
+          slot.errorCode = code(refusal.error);
+          slot.message = refusal.message;
         } else {
           slot.item = items.length;
           const transactional = req.transactionalId !== null;
