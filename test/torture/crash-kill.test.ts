@@ -57,8 +57,10 @@ withClient('the read-back catches a planted loss and a planted corrupt batch', a
   t.true(segments.length > 2);
   const segment = join(dir, segments[0]!);
   const bytes = readFileSync(segment);
-  const middle = Math.floor(bytes.length / 2);
-  bytes[middle] = bytes[middle]! ^ 0x5a;
+  // The last byte of the batch that holds the middle of the segment: always under the batch's CRC, which
+  // does not cover the batch's offset, length, leader epoch or magic.
+  const target = lastByteOfBatchAt(bytes, Math.floor(bytes.length / 2));
+  bytes[target] = bytes[target]! ^ 0x5a;
   writeFileSync(segment, bytes);
   broker = await BrokerProcess.start({ dataDir, overrides });
   const client = await WireClient.connect(broker.port);
@@ -69,3 +71,13 @@ withClient('the read-back catches a planted loss and a planted corrupt batch', a
   const planted = [{ ...last, offset: last.offset + 1_000_000 }, { ...run.acks[0]!, value: Buffer.from('not what was sent') }];
   t.is(missingAcks([contents], planted).problems.length, 2);
 });
+
+function lastByteOfBatchAt(segment: Buffer, position: number): number {
+  let start = 0;
+  while (start + 12 <= segment.length) {
+    const end = start + 12 + segment.readInt32BE(start + 8);
+    if (position < end) return end - 1;
+    start = end;
+  }
+  throw new Error(`no batch holds byte ${position} of a ${segment.length}-byte segment`);
+}
