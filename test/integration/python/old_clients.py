@@ -10,7 +10,7 @@ def records(n, with_timestamps):
     out = []
     for i in range(n):
         key = None if i % 4 == 0 else ('key-%d' % i).encode()
-        value = ('value-%d-' % i).encode() + b'y' * (i % 40)
+        value = ('value-%d-' % i).encode() + b'y' * (60 + i % 40)
         ts = 1700000000000 + i if with_timestamps else None
         out.append((key, value, ts))
     return out
@@ -49,7 +49,7 @@ def confluent(bootstrap, topic, n, fallback, codec):
     with_ts = tuple(int(x) for x in fallback.split('.')) >= (0, 10)
     written = records(n, with_ts)
     conf = {'bootstrap.servers': bootstrap, 'api.version.request': False, 'broker.version.fallback': fallback}
-    p = Producer(dict(conf, **{'compression.codec': codec, 'linger.ms': 5}))
+    p = Producer(dict(conf, **{'compression.codec': codec, 'linger.ms': 50}))
     errors = []
     offsets = []
 
@@ -83,7 +83,7 @@ def confluent(bootstrap, topic, n, fallback, codec):
 def confluent_codec(bootstrap, topic, n, codec):
     """Today's Debian librdkafka, default settings, one codec."""
     from confluent_kafka import Producer
-    p = Producer({'bootstrap.servers': bootstrap, 'compression.codec': codec, 'linger.ms': 20})
+    p = Producer({'bootstrap.servers': bootstrap, 'compression.codec': codec, 'linger.ms': 50})
     for i in range(n):
         p.produce(topic, key=b'k%d' % i, value=b'compressible value %d ' % i + b'z' * 200, partition=0)
         p.poll(0)
