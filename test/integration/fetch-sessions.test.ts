@@ -32,6 +32,8 @@ function body(sessionId: number, sessionEpoch: number, topics: Array<{ topic?: s
 
 type FetchAnswer = Awaited<ReturnType<KafkaClient['conn']['request']>> & { errorCode: number; sessionId: number; responses: Array<{ topic: string; topicId: string; partitions: Array<{ partitionIndex: number; errorCode: number; highWatermark: bigint; records: Buffer | null }> }> };
 
+/** [partition, errorCode] of every partition answered, by partition: the answer itself is in read order. */
+const codes = (r: FetchAnswer) => r.responses.flatMap((t) => t.partitions.map((p) => [p.partitionIndex, p.errorCode])).sort((a, b) => a[0]! - b[0]!);
 const listed = (r: FetchAnswer) => r.responses.flatMap((t) => t.partitions.map((p) => p.partitionIndex)).sort((a, b) => a - b);
 
 async function setup(t: import('ava').ExecutionContext, overrides: Record<string, unknown> = {}) {
@@ -118,4 +120,26 @@ test('max.incremental.fetch.session.cache.slots=0: full fetches are answered wit
   t.is(open.errorCode, 0);
   t.is(open.sessionId, 0);
   t.deepEqual(listed(open), [0, 1, 2, 3]);
+});
+
+test('caught-up partitions the session skips are answered again once their log moves: an append, DeleteRecords, the topic deleted and created again', async (t) => {
+  const { client, fetch } = await setup(t);
+  for (const p of ALL) await client.produce(T, p.partition, [{ value: Buffer.from('x') }]);
+  const open = await fetch(12, body(0, 0, [{ topic: T, parts: ALL.map((p) => ({ ...p, offset: 1n })) }]));
+  t.deepEqual(listed(open), [0, 1, 2, 3]);
+  t.deepEqual(listed(await fetch(12, body(open.sessionId, 1, []))), [], 'caught up everywhere');
+  await client.produce(T, 2, [{ value: Buffer.from('y') }]);
+  t.deepEqual(listed(await fetch(12, body(open.sessionId, 2, []))), [2]);
+  const deleted = (await client.conn.request(21, 2, { topics: [{ name: T, partitions: [{ partitionIndex: 1, offset: 1n }] }], timeoutMs: 5_000 })) as { topics: Array<{ partitions: Array<{ errorCode: number }> }> };
+  t.is(deleted.topics[0]!.partitions[0]!.errorCode, 0);
+  const moved = await fetch(12, body(open.sessionId, 3, [{ topic: T, parts: [{ partition: 2, offset: 2n }] }]));
+  t.deepEqual(listed(moved), [1], 'a new log start is news');
+  t.is((moved.responses[0]!.partitions[0] as unknown as { logStartOffset: bigint }).logStartOffset, 1n);
+  t.deepEqual(listed(await fetch(12, body(open.sessionId, 4, []))), []);
+  await client.deleteTopic(T);
+  const gone = await fetch(12, body(open.sessionId, 5, []));
+  t.deepEqual(codes(gone), ALL.map((p) => [p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]));
+  await client.createTopic(T, 4);
+  const again = await fetch(12, body(open.sessionId, 6, []));
+  t.deepEqual(codes(again), ALL.map((p) => [p.partition, ErrorCode.OFFSET_OUT_OF_RANGE]), 'the new, empty log is read: offset 1 is past its end');
 });

@@ -11,11 +11,13 @@
  *   expect e (INVALID_FETCH_SESSION_EPOCH) and agree on topic ids with the
  *   request version (FETCH_SESSION_TOPIC_ID_ERROR). The request's partitions
  *   are added or updated, the forgotten ones removed, and the whole session
- *   is read; the answer holds only partitions with news. A session left
- *   empty is closed and the request answered sessionless.
+ *   is read but for its quiet partitions (CachedPartition.quiet: caught up,
+ *   and their log has not moved since), which would be answered with nothing;
+ *   the answer holds only partitions with news. A session left empty is
+ *   closed and the request answered sessionless.
  */
 import { code } from '../errors.js';
-import { CachedPartition, FINAL_EPOCH, INITIAL_EPOCH, INVALID_SESSION_ID, nextEpoch, recordsSize, type FetchSession, type PartitionAnswer, type PartitionRequest } from './fetch-session.js';
+import { CachedPartition, FINAL_EPOCH, INITIAL_EPOCH, INVALID_SESSION_ID, nextEpoch, recordsSize, type FetchSession, type PartitionAnswer, type PartitionRequest, type QuietMark } from './fetch-session.js';
 import type { FetchSessionCache } from './session-cache.js';
 
 export interface TopicRequest {
@@ -52,13 +54,23 @@ export interface FetchAnswer<P extends PartitionAnswer> {
 export interface FetchContext {
   /** Non-zero: the request is answered with this error alone, nothing read. */
   readonly errorCode: number;
-  /** The partitions to read, in the order a byte budget should serve them. */
-  readonly topics: readonly TopicRequest[];
+  /** The partitions to read now, in the order a byte budget should serve them (asked again after a long poll wakes). */
+  toRead(): readonly TopicRequest[];
+  /** Keys of the quiet partitions the last toRead() left out: a long poll wakes on an append to them too. */
+  readonly skipped: readonly string[];
   /** The answer as the session wants it sent: its id, and for an incremental fetch only what changed. */
   respond<P extends PartitionAnswer, A extends FetchAnswer<P>>(answer: A): A;
+  /** After respond: the partition was answered caught up, as `mark` shows it (a no-op without a session). */
+  markQuiet(topic: string, topicId: string, partition: number, mark: QuietMark): void;
+  /** Whether markQuiet can do anything: false when there is no session to remember it. */
+  readonly remembers: boolean;
 }
 
-export function fetchContext(cache: FetchSessionCache, version: number, req: SessionRequest): FetchContext {
+/** Whether a quiet partition's log is still where its mark saw it. */
+export type StillQuiet = (mark: QuietMark) => boolean;
+const neverQuiet: StillQuiet = () => false;
+
+export function fetchContext(cache: FetchSessionCache, version: number, req: SessionRequest, stillQuiet: StillQuiet = neverQuiet): FetchContext {
   const usesTopicIds = version >= 13;
   if (req.sessionEpoch === INITIAL_EPOCH || req.sessionEpoch === FINAL_EPOCH) {
     // A full request closes the session it names, whatever comes next.
@@ -76,25 +88,39 @@ export function fetchContext(cache: FetchSessionCache, version: number, req: Ses
   }
   cache.touch(session);
   session.epoch = nextEpoch(session.epoch);
-  return incremental(session, req.sessionEpoch);
+  return incremental(session, req.sessionEpoch, stillQuiet);
 }
+
+const NOTHING_SKIPPED: readonly string[] = [];
+const forgetsQuiet = (): void => {};
 
 function failed(name: 'FETCH_SESSION_ID_NOT_FOUND' | 'INVALID_FETCH_SESSION_EPOCH' | 'FETCH_SESSION_TOPIC_ID_ERROR'): FetchContext {
   return {
     errorCode: code(name),
-    topics: [],
+    toRead: () => [],
+    skipped: NOTHING_SKIPPED,
     respond: (a) => ({ ...a, errorCode: code(name), sessionId: INVALID_SESSION_ID, responses: [] }),
+    markQuiet: forgetsQuiet,
+    remembers: false,
   };
 }
 
 function sessionless(topics: readonly TopicRequest[]): FetchContext {
-  return { errorCode: 0, topics, respond: (a) => ({ ...a, sessionId: INVALID_SESSION_ID }) };
+  return { errorCode: 0, toRead: () => topics, skipped: NOTHING_SKIPPED, respond: (a) => ({ ...a, sessionId: INVALID_SESSION_ID }), markQuiet: forgetsQuiet, remembers: false };
 }
 
 function full(cache: FetchSessionCache, topics: readonly TopicRequest[], usesTopicIds: boolean): FetchContext {
+  let created: FetchSession | undefined;
   return {
     errorCode: 0,
-    topics,
+    toRead: () => topics,
+    skipped: NOTHING_SKIPPED,
+    get remembers() {
+      return created !== undefined;
+    },
+    markQuiet(topic, topicId, partition, mark) {
+      created?.markQuiet(created.key(topic, topicId, partition), mark);
+    },
     respond(a) {
       let size = 0;
       for (const t of a.responses) size += t.partitions.length;
@@ -110,15 +136,26 @@ function full(cache: FetchSessionCache, topics: readonly TopicRequest[], usesTop
           }
         }
       });
+      created = session;
       return { ...a, sessionId: session?.id ?? INVALID_SESSION_ID };
     },
   };
 }
 
-function incremental(session: FetchSession, requestEpoch: number): FetchContext {
+function incremental(session: FetchSession, requestEpoch: number, stillQuiet: StillQuiet): FetchContext {
+  const skipped: string[] = [];
+  let answered = false;
   return {
     errorCode: 0,
-    topics: readOrder(session),
+    toRead() {
+      skipped.length = 0;
+      return readOrder(session, stillQuiet, skipped);
+    },
+    skipped,
+    remembers: true,
+    markQuiet(topic, topicId, partition, mark) {
+      if (answered) session.markQuiet(session.key(topic, topicId, partition), mark);
+    },
     respond(a) {
       // Another request of the same session got in between: this one is a duplicate.
       if (session.epoch !== nextEpoch(requestEpoch)) {
@@ -136,16 +173,25 @@ function incremental(session: FetchSession, requestEpoch: number): FetchContext 
         });
         if (kept.length > 0) responses.push({ ...t, partitions: kept });
       }
+      answered = true;
       return { ...a, sessionId: session.id, responses };
     },
   };
 }
 
-/** The session's partitions as request topics, consecutive partitions of a topic grouped. */
-function readOrder(session: FetchSession): TopicRequest[] {
+/** The session's partitions but the quiet ones (their keys into `skipped`) as request topics, consecutive partitions of a topic grouped. */
+function readOrder(session: FetchSession, stillQuiet: StillQuiet, skipped: string[]): TopicRequest[] {
   const out: Array<{ topic: string; topicId: string; partitions: PartitionRequest[] }> = [];
   let last: (typeof out)[number] | undefined;
   for (const c of session.partitions.values()) {
+    const mark = c.quiet;
+    if (mark !== undefined) {
+      if (stillQuiet(mark)) {
+        skipped.push(mark.key);
+        continue;
+      }
+      c.quiet = undefined;
+    }
     const p: PartitionRequest = { partition: c.partition, fetchOffset: c.fetchOffset, partitionMaxBytes: c.maxBytes, currentLeaderEpoch: c.currentLeaderEpoch };
     if (last !== undefined && (session.usesTopicIds ? last.topicId === c.topicId : last.topic === c.topic)) last.partitions.push(p);
     else out.push((last = { topic: c.topic, topicId: c.topicId, partitions: [p] }));

@@ -36,7 +36,29 @@ export interface PartitionAnswer {
   readonly records: readonly Uint8Array[];
 }
 
+/** What reads a partition's log start and end offsets without asking its actor (an attached log handle); throws once the log is closed. */
+export interface OffsetsProbe {
+  startAndEndOffsets(): [logStartOffset: number, logEndOffset: number];
+}
+
+/**
+ * A partition the fetcher was last told is caught up: it fetches from the log
+ * end, its high watermark and last stable offset are that end, and nothing was
+ * in the log to send. While `log` still shows the same start and end, the
+ * answer would be empty and unchanged, so an incremental fetch need not read
+ * or answer it at all. `key` is its partitionKey, for a long poll to wake on.
+ */
+export interface QuietMark {
+  readonly log: OffsetsProbe;
+  readonly key: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 export class CachedPartition {
+  /** Set while the partition is caught up and the fetcher knows it; any change to what it asks clears it. */
+  quiet: QuietMark | undefined = undefined;
+
   constructor(
     readonly topic: string,
     readonly topicId: string,
@@ -50,6 +72,7 @@ export class CachedPartition {
   ) {}
 
   updateRequest(p: PartitionRequest): void {
+    this.quiet = undefined;
     this.fetchOffset = p.fetchOffset;
     this.maxBytes = p.partitionMaxBytes;
     this.currentLeaderEpoch = p.currentLeaderEpoch;
@@ -75,6 +98,7 @@ export class CachedPartition {
       this.lastStableOffset = a.lastStableOffset;
     }
     if (a.errorCode !== 0) {
+      this.quiet = undefined;
       this.highWatermark = -1n;
       must = true;
     }
@@ -149,6 +173,19 @@ export class FetchSession {
       }
     }
     return { added, updated, removed };
+  }
+
+  /**
+   * Marks a partition caught up, if what the fetcher was last told agrees
+   * with `mark`: asked from the end, told that end as high watermark and last
+   * stable offset and the same log start. Otherwise the next fetch reads it.
+   */
+  markQuiet(k: string, mark: QuietMark): void {
+    const c = this.partitions.get(k);
+    if (c === undefined) return;
+    const end = BigInt(mark.end);
+    const agrees = c.fetchOffset === end && c.highWatermark === end && c.lastStableOffset === end && c.logStartOffset === BigInt(mark.start);
+    c.quiet = agrees ? mark : undefined;
   }
 
   /** A partition that returned records goes to the back of the read order. */

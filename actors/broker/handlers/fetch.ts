@@ -1,4 +1,4 @@
-import { isStorageError } from '../../../native/index.js';
+import { isStorageError, type PartitionLog } from '../../../native/index.js';
 import { downConvertBatches, fetchMagic, type LegacyMagic, ZERO_UUID, type BrokerId, type TopicName, type Uuid } from '../../../protocol/index.js';
 import type { FetchBounds, FetchBoundsRequest } from '../../partition/messages.js';
 import { partitionKey } from '../../partition/messages.js';
@@ -7,8 +7,8 @@ import { code } from '../errors.js';
 import { FetchBudget, readUnderBudget } from '../fetch/budgeted-read.js';
 import { defineHandler } from '../handler.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
-import { fetchContext } from '../fetch/fetch-context.js';
-import type { PartitionAnswer } from '../fetch/fetch-session.js';
+import { fetchContext, type FetchContext } from '../fetch/fetch-context.js';
+import type { PartitionAnswer, QuietMark } from '../fetch/fetch-session.js';
 
 const NO_SESSION = 0;
 /** Leadership never moves on a single node (the partition actor's LEADER_EPOCH). */
@@ -50,15 +50,15 @@ export const fetch = defineHandler({
   async handle(ctx, req) {
     const { broker } = ctx;
     const version = ctx.header.apiVersion;
-    const session = fetchContext(broker.fetchSessions, version, req);
+    const session = fetchContext(broker.fetchSessions, version, req, stillQuiet);
     if (session.errorCode !== 0) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: NO_SESSION, responses: [] };
-    const wanted = resolve(broker, session.topics, version >= 13);
     const maxBytes = Math.max(0, Math.min(req.maxBytes, broker.config.fetchMaxBytes));
     // As Kafka: a response can never hold more than maxBytes (but for one batch), so waiting for more would wait out max.wait.ms.
     const minBytes = Math.min(req.minBytes, maxBytes);
     const deadline = broker.now() + Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_MS);
-    const keys = wanted.filter((w) => w.errorCode === 0).map((w) => w.key);
     for (;;) {
+      // Asked again after each wait: a quiet partition an append woke is read now.
+      const wanted = resolve(broker, session.toRead(), version >= 13);
       const results = await readAll(broker, wanted, req.isolationLevel, maxBytes);
       let bytes = 0;
       let anyError = false;
@@ -66,10 +66,13 @@ export const fetch = defineHandler({
         bytes += r.bytes;
         if (r.errorCode !== 0) anyError = true;
       }
+      const keys = wanted.filter((w) => w.errorCode === 0).map((w) => w.key).concat(session.skipped);
       const remaining = deadline - broker.now();
       if (bytes >= minBytes || anyError || remaining <= 0 || keys.length === 0 || broker.fetchWatch.closed) {
         const served = version < DOWN_CONVERSION_BELOW ? downConverted(broker, wanted, results, version) : results;
-        return session.respond(respond(wanted, served, req.isolationLevel, version)) as never;
+        const answer = session.respond(respond(wanted, served, req.isolationLevel, version));
+        if (session.remembers) rememberQuiet(session, wanted, results);
+        return answer as never;
       }
       await broker.fetchWatch.wait(keys, remaining);
     }
@@ -109,6 +112,8 @@ function resolve(broker: BrokerCore, topics: ReadonlyArray<{ topic: string; topi
 
 interface PartitionRead {
   errorCode: number;
+  /** Answered caught up from this attached handle, with nothing to send (caughtUpBounds). */
+  quietLog?: PartitionLog;
   highWatermark: bigint;
   lastStableOffset: bigint;
   logStartOffset: bigint;
@@ -127,7 +132,7 @@ const EMPTY_READ: Omit<PartitionRead, 'errorCode'> = { highWatermark: -1n, lastS
 async function readAll(broker: BrokerCore, wanted: readonly Wanted[], isolationLevel: number, maxBytes: number): Promise<PartitionRead[]> {
   const items: Array<{ topic: string; partition: number; msg: FetchBoundsRequest }> = [];
   const index: number[] = [];
-  const caughtUp = new Map<number, FetchBounds>();
+  const caughtUp = new Map<number, CaughtUp>();
   for (const [i, w] of wanted.entries()) {
     const quiet = w.errorCode === 0 ? caughtUpBounds(broker, w) : null;
     if (quiet !== null) caughtUp.set(i, quiet);
@@ -138,7 +143,7 @@ async function readAll(broker: BrokerCore, wanted: readonly Wanted[], isolationL
   const budget = new FetchBudget(maxBytes);
   return wanted.map((w, i) => {
     const quiet = caughtUp.get(i);
-    if (quiet !== undefined) return { highWatermark: quiet.highWatermark, lastStableOffset: quiet.lastStableOffset, logStartOffset: quiet.logStartOffset, errorCode: 0, records: [], bytes: 0 };
+    if (quiet !== undefined) return { highWatermark: quiet.highWatermark, lastStableOffset: quiet.lastStableOffset, logStartOffset: quiet.logStartOffset, errorCode: 0, records: [], bytes: 0, quietLog: quiet.log };
     if (index[i] === -1) return { ...EMPTY_READ, errorCode: w.errorCode };
     const o = outcomes[index[i]!]!;
     if (!o.ok) return { ...EMPTY_READ, errorCode: outcomeError(o).errorCode };
@@ -181,9 +186,12 @@ function downConverted(broker: BrokerCore, wanted: readonly Wanted[], results: r
  * actor would answer with. A consumer of many quiet partitions (a fetch
  * session's steady state) then costs a native call per partition, not an
  * actor message. Only while the high watermark is the log end and the leader
- * epoch cannot move (a single node); any other case asks the actor.
+ * epoch cannot move (a single node); any other case asks the actor. The
+ * session's quiet skip (rememberQuiet) rests on the same facts, and also on
+ * the last stable offset being the log end (no transactions yet): replication
+ * and transactions must bound both by the high watermark and the LSO.
  */
-function caughtUpBounds(broker: BrokerCore, w: Wanted): FetchBounds | null {
+function caughtUpBounds(broker: BrokerCore, w: Wanted): CaughtUp | null {
   if (w.currentLeaderEpoch !== -1 && w.currentLeaderEpoch !== SINGLE_NODE_LEADER_EPOCH) return null;
   const log = broker.partitions.logs.peek(w.key);
   if (log === undefined) return null;
@@ -200,7 +208,34 @@ function caughtUpBounds(broker: BrokerCore, w: Wanted): FetchBounds | null {
     return null;
   }
   if (w.offset !== end || w.offset < start) return null;
-  return { highWatermark: end, lastStableOffset: end, logStartOffset: start, dir: log.dir };
+  return { highWatermark: end, lastStableOffset: end, logStartOffset: start, dir: log.dir, log };
+}
+
+type CaughtUp = FetchBounds & { log: PartitionLog };
+
+/** Whether a quiet partition's log still shows the offsets its mark saw; a closed handle (log reopened, deleted) never does. */
+function stillQuiet(mark: QuietMark): boolean {
+  try {
+    const [start, end] = mark.log.startAndEndOffsets();
+    return start === mark.start && end === mark.end;
+  } catch (err) {
+    if (!isStorageError(err)) throw err;
+    return false;
+  }
+}
+
+/**
+ * The session remembers which partitions were answered caught up, so that
+ * its next incremental fetch skips them while their logs do not move: a
+ * quiet partition then costs one native call, not a read and an answer.
+ */
+function rememberQuiet(session: FetchContext, wanted: readonly Wanted[], results: readonly PartitionRead[]): void {
+  for (let i = 0; i < wanted.length; i++) {
+    const log = results[i]!.quietLog;
+    if (log === undefined) continue;
+    const w = wanted[i]!;
+    session.markQuiet(w.topic, w.topicId, w.partition, { log, key: w.key, start: Number(results[i]!.logStartOffset), end: Number(results[i]!.highWatermark) });
+  }
 }
 
 function respond(wanted: readonly Wanted[], results: readonly PartitionRead[], isolationLevel: number, version: number) {
