@@ -3,7 +3,7 @@
 // ratio samsa / limit taken in the same run: one request at a time (latency bound)
 // and 8 pipelined (throughput bound).
 import { defineSuite, measure, type BenchTask } from '../harness.js';
-import { Cluster, LeanProducer, PreEncodedBatch, perfPayload, recordsPerBatch } from '../../cli/client/index.js';
+import { Cluster, LeanProducer, PreEncodedBatch, perfPayload, recordsPerBatch } from '../../protocol/client/index.js';
 import { startServerProcess, type ServerProcess } from '../limit/processes.js';
 
 const REQUEST_BYTES = 16 * 1024;

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaConnection } from '../../cli/client/connection.js';
+import { KafkaConnection } from '../../protocol/client/connection.js';
 import { parseFlags } from '../../cli/perf/args.js';
 import { startBroker } from '../../index.js';
 import { ApiKey, type GroupId, type TopicName } from '../../protocol/index.js';

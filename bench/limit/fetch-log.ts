@@ -3,7 +3,7 @@
 // log, and a fetch is answered with one view of it, as a broker serving mmap'd
 // segment bytes would.
 import { BASE_OFFSET_OFFSET } from '../../protocol/index.js';
-import { PreEncodedBatch, perfPayload } from '../../cli/client/pre-encoded-batch.js';
+import { PreEncodedBatch, perfPayload } from '../../protocol/client/pre-encoded-batch.js';
 
 export interface FetchLogOptions {
   /** records in the log (rounded up to whole batches) */

@@ -4,7 +4,7 @@
 // reported as a ratio of what this server achieves on the same machine.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { ApiKey } from '../../protocol/index.js';
-import { FrameAssembler } from '../../cli/client/frame-assembler.js';
+import { FrameAssembler } from '../../protocol/client/frame-assembler.js';
 import { answerAdmin, flexibleFrom, isServed, type AdminState } from './admin.js';
 import { answerFetch } from './fetch.js';
 import { FetchLog, type FetchLogOptions } from './fetch-log.js';

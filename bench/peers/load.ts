@@ -2,7 +2,7 @@
 // the shape `samsa perf produce --json` prints, so harnesses read both alike.
 //   node dist/bench/peers/load.js redis|nats --port P [--num-records N] [--record-size B] [--batch-records R] [--max-in-flight M]
 import { parseFlags } from '../../cli/perf/args.js';
-import { perfPayload } from '../../cli/client/pre-encoded-batch.js';
+import { perfPayload } from '../../protocol/client/pre-encoded-batch.js';
 import { summarize } from '../../cli/perf/report.js';
 import { natsProduce } from './nats.js';
 import { redisProduce } from './redis.js';

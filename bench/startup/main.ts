@@ -13,7 +13,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Cluster } from '../../cli/client/cluster.js';
+import { Cluster } from '../../protocol/client/cluster.js';
 import { parseFlags } from '../../cli/perf/args.js';
 import { median } from '../limit/processes.js';
 

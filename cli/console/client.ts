@@ -5,7 +5,7 @@
  */
 import { ApiKey, ErrorCode, Reader, Writer, decodeConsumerProtocolAssignment, encodeRequestFrame, errorInfo, type GroupId, type TopicName } from '../../protocol/index.js';
 import { decodeRecordBatch, encodeRecordBatch, recordBatches, type KafkaRecord, type RecordInput } from '../../protocol/records/index.js';
-import { KafkaConnection } from '../client/connection.js';
+import { KafkaConnection } from '../../protocol/client/connection.js';
 
 export class KafkaClientError extends Error {
   override readonly name = 'KafkaClientError';

@@ -2,7 +2,7 @@
 // as a Kafka consumer), counting records and batch bytes from the batch headers
 // without decoding records. Shared by `perf consume` and `perf e2e`.
 import type { RecordBatchHeader } from '../../protocol/index.js';
-import type { LeanConsumer } from '../client/consumer.js';
+import type { LeanConsumer } from '../../protocol/client/consumer.js';
 import type { LatencyRecorder } from './latency.js';
 
 export interface ConsumeWorkload {

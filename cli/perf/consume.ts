@@ -1,7 +1,7 @@
 // `samsa perf consume`: the consumer perf tool (kafka-consumer-perf-test's role),
 // group-less: it reads the topic's partitions from the earliest (or latest) offset.
-import { Cluster } from '../client/cluster.js';
-import { LeanConsumer } from '../client/consumer.js';
+import { Cluster } from '../../protocol/client/cluster.js';
+import { LeanConsumer } from '../../protocol/client/consumer.js';
 import { parseFlags, usage, type ParsedFlags } from './args.js';
 import { runConsumeWorkload } from './consume-loop.js';
 import { CONSUME_FLAGS } from './flags.js';

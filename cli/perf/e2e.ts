@@ -2,9 +2,9 @@
 // log; latency is consume time minus each batch's timestamp (the producer stamps
 // the send time into every batch), so it covers produce, append, long-poll wake-up
 // and fetch. Millisecond resolution: record timestamps are milliseconds.
-import { Cluster } from '../client/cluster.js';
-import { LeanConsumer } from '../client/consumer.js';
-import { LeanProducer } from '../client/producer.js';
+import { Cluster } from '../../protocol/client/cluster.js';
+import { LeanConsumer } from '../../protocol/client/consumer.js';
+import { LeanProducer } from '../../protocol/client/producer.js';
 import { parseFlags, usage, type ParsedFlags } from './args.js';
 import { runConsumeWorkload } from './consume-loop.js';
 import { COMPRESSION_IDS, E2E_FLAGS, parseAcks } from './flags.js';

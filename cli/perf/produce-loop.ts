@@ -1,8 +1,8 @@
 // The produce workload: pre-encoded batches sent round-robin over groups of
 // partitions, up to maxInFlight requests outstanding, paced to a target rate,
 // latency taken from send to ack per request. Shared by `perf produce` and `perf e2e`.
-import type { LeanProducer } from '../../cli/client/producer.js';
-import { PreEncodedBatch, perfPayload } from '../client/pre-encoded-batch.js';
+import type { LeanProducer } from '../../protocol/client/producer.js';
+import { PreEncodedBatch, perfPayload } from '../../protocol/client/pre-encoded-batch.js';
 import type { LatencyRecorder } from './latency.js';
 import { Pacer } from './pacer.js';
 

@@ -1,7 +1,7 @@
 // `samsa perf produce`: the producer perf tool (kafka-producer-perf-test's role).
-import { Cluster } from '../client/cluster.js';
-import { LeanProducer } from '../client/producer.js';
-import { recordsPerBatch } from '../client/pre-encoded-batch.js';
+import { Cluster } from '../../protocol/client/cluster.js';
+import { LeanProducer } from '../../protocol/client/producer.js';
+import { recordsPerBatch } from '../../protocol/client/pre-encoded-batch.js';
 import { parseFlags, usage, type ParsedFlags } from './args.js';
 import { COMPRESSION_IDS, PRODUCE_FLAGS, parseAcks } from './flags.js';
 import { LatencyRecorder } from './latency.js';

@@ -1,6 +1,6 @@
 // Framing of a byte stream into Kafka frames, however the reads split it.
 import test from 'ava';
-import { FrameAssembler, FrameTooLargeError } from '../../cli/client/frame-assembler.js';
+import { FrameAssembler, FrameTooLargeError } from '../../protocol/client/frame-assembler.js';
 
 function framed(bodies: Buffer[]): Buffer {
   return Buffer.concat(bodies.flatMap((b) => {

@@ -16,7 +16,7 @@ import {
   negotiateVersions,
   parseBootstrap,
   perfPayload,
-} from '../../cli/client/index.js';
+} from '../../protocol/client/index.js';
 import { startLimitServer } from '../../bench/limit/server.js';
 
 test('produce round trip: counter offsets per partition, acks=0 sends without a response', async (t) => {

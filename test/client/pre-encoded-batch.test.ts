@@ -2,8 +2,8 @@
 // from the header's and the stored section's CRCs equals the CRC of the whole.
 import test from 'ava';
 import { crc32c, decodeRecordBatchSync, RecordBatchHeader } from '../../protocol/index.js';
-import { crc32cCombine, crcShiftOperator } from '../../cli/client/crc32c-combine.js';
-import { PreEncodedBatch, perfPayload, recordsPerBatch } from '../../cli/client/pre-encoded-batch.js';
+import { crc32cCombine, crcShiftOperator } from '../../protocol/client/crc32c-combine.js';
+import { PreEncodedBatch, perfPayload, recordsPerBatch } from '../../protocol/client/pre-encoded-batch.js';
 
 test('crc32cCombine equals the CRC of the concatenation', (t) => {
   const data = perfPayload(5000, 42);

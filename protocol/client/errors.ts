@@ -1,5 +1,5 @@
 // A Kafka error code answered by the broker, with the code's registered name.
-import { errorInfo } from '../../protocol/index.js';
+import { errorInfo } from '../index.js';
 
 export class BrokerError extends Error {
   override readonly name = 'BrokerError';

@@ -11,7 +11,7 @@ import {
   MAX_TIMESTAMP_OFFSET,
   crc32c,
   encodeRecordBatchSync,
-} from '../../protocol/index.js';
+} from '../index.js';
 import { crc32cCombine, crcShiftOperator } from './crc32c-combine.js';
 
 export interface PreEncodedBatchOptions {

@@ -1,7 +1,7 @@
 // Produce of pre-encoded record batches: one request carries one batch for each of
 // the partitions given (all led by one broker). Requests are pipelined on the
 // leader's connection; the caller decides how many it keeps in flight.
-import { ApiKey, Writer, decodeResponseFrame, encodeRequestFrame, type TopicName } from '../../protocol/index.js';
+import { ApiKey, Writer, decodeResponseFrame, encodeRequestFrame, type TopicName } from '../index.js';
 import type { Cluster } from './cluster.js';
 import type { KafkaConnection } from './connection.js';
 import type { PreEncodedBatch } from './pre-encoded-batch.js';

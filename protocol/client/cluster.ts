@@ -1,7 +1,7 @@
 // What a client needs to know about the cluster: brokers, each partition's leader,
 // and one negotiated connection per broker, opened on first use. Also the few
 // admin calls the tools need: create a topic, list offsets.
-import { ApiKey, ErrorCode, type BrokerId, type TopicName } from '../../protocol/index.js';
+import { ApiKey, ErrorCode, type BrokerId, type TopicName } from '../index.js';
 import { KafkaConnection, type ConnectionOptions } from './connection.js';
 import { BrokerError } from './errors.js';
 

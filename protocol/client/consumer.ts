@@ -13,7 +13,7 @@ import {
   type KafkaRecord,
   type RecordBatchHeader,
   type TopicName,
-} from '../../protocol/index.js';
+} from '../index.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type Cluster } from './cluster.js';
 import type { KafkaConnection } from './connection.js';
 import { BrokerError } from './errors.js';

@@ -2,7 +2,7 @@
 // broker has said what it serves. Caps are where the request shape changes in a
 // way this client does not follow: Fetch v13+ and Produce v12+ address topics by
 // id, and record batches need Produce v3+ / Fetch v4+.
-import { ApiKey, type ApiVersionsResponseData } from '../../protocol/index.js';
+import { ApiKey, type ApiVersionsResponseData } from '../index.js';
 
 export interface VersionRange {
   readonly min: number;

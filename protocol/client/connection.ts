@@ -12,7 +12,7 @@ import {
   type Input,
   type RequestDataByKey,
   type ResponseDataByKey,
-} from '../../protocol/index.js';
+} from '../index.js';
 import { FrameAssembler } from './frame-assembler.js';
 import { CLIENT_VERSIONS, UnsupportedApiError, negotiateVersions } from './versions.js';
 
