@@ -2,7 +2,8 @@
 import type { ApiSurfaceEntry } from '../../protocol/index.js';
 import type { BrokerConfig } from '../config/index.js';
 import type { Logger } from '../runtime/index.js';
-import type { Controller, TopicRecord } from '../controller/controller.js';
+import type { TopicCatalog } from '../controller/catalog.js';
+import type { TopicRecord } from '../controller/controller.js';
 import type { FetchWatch } from './fetch/fetch-watch.js';
 import type { FetchSessionCache } from './fetch/session-cache.js';
 import type { PartitionRouter } from './partition-router.js';
@@ -16,7 +17,8 @@ export type BrokerLog = Logger;
 
 export interface BrokerCore {
   readonly brokerId: number;
-  readonly controller: Controller;
+  /** Topics, brokers and leadership: the single node's Controller, or a cluster's catalog. */
+  readonly controller: TopicCatalog;
   /** Current configuration (static plus dynamic overrides). */
   readonly config: BrokerConfig;
   /** What Metadata and FindCoordinator give clients. */

@@ -12,7 +12,8 @@
 import { mkdirSync } from 'node:fs';
 import { DirLock } from '../../native/index.js';
 import type { ApiSurfaceEntry } from '../../protocol/index.js';
-import { BrokerConfig, parseListener } from '../config/index.js';
+import { BrokerConfig, ConfigError, parseListener } from '../config/index.js';
+import type { TopicCatalog } from '../controller/catalog.js';
 import { Controller, type TopicRecord } from '../controller/controller.js';
 import { PARTITION_KIND } from '../partition/messages.js';
 import { ActorSystem, consoleLogger, type Logger } from '../runtime/index.js';
@@ -46,10 +47,25 @@ export interface BrokerExtension {
   attach(broker: BrokerCore, system: ActorSystem): ReadonlyArray<ApiHandler<ApiKey>> | Promise<ReadonlyArray<ApiHandler<ApiKey>>>;
 }
 
+/** What a catalog other than the single node's is made from (the cluster layer's). */
+export interface CatalogContext {
+  readonly dataDir: string;
+  readonly config: BrokerConfig;
+  readonly host: PartitionRouter;
+  readonly log: Logger;
+}
+
 export interface BrokerStartOptions {
   readonly config: BrokerConfig;
   readonly logger?: Logger;
   readonly extensions?: readonly BrokerExtension[];
+  /**
+   * Where topics and leadership come from; default: the single node's
+   * Controller over its metadata file, which opens every partition at start.
+   * Another catalog opens partitions as it learns this broker leads them, so
+   * the start-up sweep of partitions nobody opened is left to it.
+   */
+  readonly catalog?: (ctx: CatalogContext) => Promise<TopicCatalog>;
 }
 
 export class Broker implements BrokerCore {
@@ -69,7 +85,7 @@ export class Broker implements BrokerCore {
     readonly log: Logger,
     readonly system: ActorSystem,
     readonly partitions: PartitionRouter,
-    readonly controller: Controller,
+    readonly controller: TopicCatalog,
     private readonly checkpoints: OffsetCheckpoints,
     private readonly dirLock: DirLock,
   ) {
@@ -81,6 +97,7 @@ export class Broker implements BrokerCore {
     const config = opts.config;
     const log = opts.logger ?? consoleLogger('info');
     const dataDir = config.logDir;
+    if (config.brokerId < 0 && opts.catalog === undefined) throw new ConfigError('broker.id', `${config.brokerId}: a generated broker id (-1) needs zookeeper.connect`);
     mkdirSync(dataDir, { recursive: true });
     // Two brokers on one directory would write the same partitions at the same offsets.
     const dirLock = DirLock.acquire(dataDir);
@@ -106,12 +123,15 @@ export class Broker implements BrokerCore {
       mailboxCapacity: 4096,
     });
     const router = new PartitionRouter(system, dataDir, checkpoints, ASK_TIMEOUT_MS);
-    let controller: Controller;
+    let controller: TopicCatalog;
     try {
-      controller = await Controller.open(dataDir, config, router, (m) => log.warn(m));
-      const open = [...router.open.values()];
-      await checkpoints.startupDone(new Set(open.map((o) => `${o.topic} ${o.partition}`)));
-      setAsideStrayPartitions(dataDir, new Set(open.map((o) => `${o.topic}-${o.partition}`)), log);
+      if (opts.catalog !== undefined) controller = await opts.catalog({ dataDir, config, host: router, log });
+      else {
+        controller = await Controller.open(dataDir, config, router, (m) => log.warn(m));
+        const open = [...router.open.values()];
+        await checkpoints.startupDone(new Set(open.map((o) => `${o.topic} ${o.partition}`)));
+        setAsideStrayPartitions(dataDir, new Set(open.map((o) => `${o.topic}-${o.partition}`)), log);
+      }
     } catch (err) {
       await system.stop();
       throw err;

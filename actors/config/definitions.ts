@@ -37,7 +37,7 @@ const INT_MAX = 2147483647;
 
 const defs: ConfigDef[] = [
   // identity and network
-  { name: 'broker.id', type: 'int', default: 0, doc: 'Id of this broker; also accepted as node.id.', min: 0 },
+  { name: 'broker.id', type: 'int', default: 0, doc: 'Id of this broker; also accepted as node.id. -1 in a cluster: generated (broker.id.generation.enable).', min: -1 },
   { name: 'node.id', type: 'int', default: null, doc: 'Synonym of broker.id (KRaft name).', min: 0 },
   { name: 'listeners', type: 'list', default: ['PLAINTEXT://127.0.0.1:9092'], doc: 'Addresses to listen on, comma separated. Port 0 binds an ephemeral port. Only PLAINTEXT.' },
   { name: 'advertised.listeners', type: 'list', default: null, doc: 'Addresses given to clients in Metadata; defaults to the bound listeners.' },
@@ -52,8 +52,13 @@ const defs: ConfigDef[] = [
   { name: 'num.network.threads', type: 'int', default: 3, doc: 'Accepted; samsa has one network loop per process.', inert: true, min: 1 },
   { name: 'num.io.threads', type: 'int', default: 8, doc: 'Accepted; see `workers` for the partition pool.', inert: true, min: 1 },
   { name: 'num.recovery.threads.per.data.dir', type: 'int', default: 1, doc: 'Accepted; logs are recovered when their partition opens.', inert: true, min: 1 },
-  { name: 'zookeeper.connect', type: 'string', default: null, doc: 'Accepted; a single node needs no coordination service.', inert: true },
-  { name: 'zookeeper.connection.timeout.ms', type: 'int', default: 18000, doc: 'Accepted.', inert: true },
+  // cluster (ZooKeeper mode)
+  { name: 'zookeeper.connect', type: 'string', default: null, doc: 'ZooKeeper ensemble `host:port,host:port[/chroot]` of the cluster this broker joins (docs/cluster.md); unset: a single node with no coordination service.' },
+  { name: 'zookeeper.connection.timeout.ms', type: 'int', default: 18000, doc: 'How long start-up waits for a ZooKeeper session.', min: 1 },
+  { name: 'zookeeper.session.timeout.ms', type: 'int', default: 18000, doc: 'ZooKeeper session timeout: a broker that stops heartbeating for this long leaves the cluster (its registration and, if it is the controller, /controller go).', min: 1 },
+  { name: 'broker.rack', type: 'string', default: null, doc: 'Rack of this broker, registered in ZooKeeper and given to clients in Metadata; replica placement spreads over racks.' },
+  { name: 'broker.id.generation.enable', type: 'boolean', default: true, doc: 'In a cluster, broker.id=-1 takes an id generated from /brokers/seqid, above reserved.broker.max.id.' },
+  { name: 'reserved.broker.max.id', type: 'int', default: 1000, doc: 'Largest broker id that is never generated.', min: 0 },
   // consumer groups
   { name: 'group.initial.rebalance.delay.ms', type: 'int', default: 3000, doc: 'How long the first rebalance of an empty group waits for more members to join.', min: 0 },
   { name: 'group.min.session.timeout.ms', type: 'int', default: 6000, doc: 'Smallest session timeout a member may ask for (INVALID_SESSION_TIMEOUT below).', min: 1 },

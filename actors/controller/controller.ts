@@ -11,29 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { BrokerConfig, ConfigError, logPolicy, validateTopicOverrides, type LogPolicy } from '../config/index.js';
 import { readMetadata, writeMetadata, writeMetaProperties, type MetadataDocument, type TopicRecord } from './metadata-file.js';
 import { collisionKey, newUuid, topicNameProblem } from './topic-names.js';
+import type { BrokerView, ControllerError, ControllerErrorName, CreateTopicSpec, IncrementalOp, LeadershipProblem, Outcome, PartitionView, TopicCatalog, TopicDeletionListener } from './catalog.js';
 
-export type { TopicRecord };
-
-/** Kafka error names (the protocol layer maps them to codes). */
-export type ControllerErrorName =
-  | 'TOPIC_ALREADY_EXISTS'
-  | 'INVALID_TOPIC_EXCEPTION'
-  | 'INVALID_PARTITIONS'
-  | 'INVALID_REPLICATION_FACTOR'
-  | 'INVALID_REPLICA_ASSIGNMENT'
-  | 'INVALID_CONFIG'
-  | 'UNKNOWN_TOPIC_OR_PARTITION'
-  | 'UNKNOWN_TOPIC_ID'
-  | 'TOPIC_DELETION_DISABLED'
-  | 'INVALID_REQUEST'
-  | 'POLICY_VIOLATION';
-
-export interface ControllerError {
-  readonly error: ControllerErrorName;
-  readonly message: string;
-}
-
-export type Outcome<T> = ({ readonly ok: true } & T) | ({ readonly ok: false } & ControllerError);
+export type { TopicRecord, ControllerError, ControllerErrorName, CreateTopicSpec, IncrementalOp, Outcome, TopicDeletionListener };
 
 export interface PartitionHost {
   /** Opens partitions [from, topic.partitions) of the topic. */
@@ -44,28 +24,14 @@ export interface PartitionHost {
   reconfigure(topic: TopicRecord, policy: LogPolicy): Promise<void>;
 }
 
-/** Runs after a topic's deletion is durable and before it is answered. */
-export type TopicDeletionListener = (topic: TopicRecord) => Promise<void>;
-
-export interface CreateTopicSpec {
-  readonly name: string;
-  /** -1: num.partitions. */
-  readonly partitions: number;
-  /** -1: default.replication.factor. */
-  readonly replicationFactor: number;
-  /** Partition -> broker ids, when the client assigns replicas itself. */
-  readonly assignments?: ReadonlyArray<{ partition: number; brokers: readonly number[] }>;
-  readonly configs?: ReadonlyMap<string, string | null>;
-  readonly validateOnly?: boolean;
-}
-
-export type IncrementalOp = { readonly name: string; readonly op: 'set' | 'delete' | 'append' | 'subtract'; readonly value: string | null };
-
 const PRODUCER_ID_BLOCK = 1000;
 /** Kafka caps a CreatePartitions/CreateTopics count well below int32 max; a limit on everything. */
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;
 
-export class Controller {
+/** Leadership never moves on a single node: every partition stays in its first epoch. */
+export const SINGLE_NODE_LEADER_EPOCH = 0;
+
+export class Controller implements TopicCatalog {
   private readonly byName = new Map<string, TopicRecord>();
   private readonly byId = new Map<string, TopicRecord>();
   private readonly collisions = new Map<string, string>();
@@ -130,6 +96,23 @@ export class Controller {
 
   policyOf(topic: TopicRecord): LogPolicy {
     return logPolicy(this.brokerConfig, new Map(Object.entries(topic.configs)));
+  }
+
+  brokers(self: BrokerView): readonly BrokerView[] {
+    return [self];
+  }
+
+  controllerId(): number {
+    return this.brokerConfig.brokerId;
+  }
+
+  partition(): PartitionView {
+    const replicas = [this.brokerConfig.brokerId];
+    return { leader: this.brokerConfig.brokerId, leaderEpoch: SINGLE_NODE_LEADER_EPOCH, replicas, isr: replicas, offline: [] };
+  }
+
+  leadership(): LeadershipProblem {
+    return null;
   }
 
   /** Runs `fn` after every operation queued before it. */
@@ -306,12 +289,12 @@ export class Controller {
   }
 
   /** A producer id never handed out before, across restarts (blocks are persisted before use). */
-  allocateProducerId(): number {
+  allocateProducerId(): Promise<Outcome<{ producerId: number }>> {
     if (this.nextProducerId >= this.doc.producerIdBlockEnd) {
       this.doc.producerIdBlockEnd = this.nextProducerId + PRODUCER_ID_BLOCK;
       this.persist();
     }
-    return this.nextProducerId++;
+    return Promise.resolve({ ok: true, producerId: this.nextProducerId++ });
   }
 }
 

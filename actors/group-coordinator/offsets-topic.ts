@@ -4,12 +4,12 @@
  * (a key's latest record is all a reload needs), segments of Kafka's
  * offsets.topic.segment.bytes.
  */
-import type { Controller } from '../controller/controller.js';
+import type { TopicCatalog } from '../controller/catalog.js';
 import { OFFSETS_TOPIC } from './actor-messages.js';
 
 const OFFSETS_TOPIC_SEGMENT_BYTES = '104857600';
 
-export async function ensureOffsetsTopic(controller: Controller, partitions: number): Promise<void> {
+export async function ensureOffsetsTopic(controller: TopicCatalog, partitions: number): Promise<void> {
   const existing = controller.topic(OFFSETS_TOPIC);
   if (existing !== undefined) {
     // a topic made elsewhere with another partition count would send groups to the wrong coordinator

@@ -21,6 +21,12 @@ export interface OpenPartition {
   /** From the broker's checkpoint files; -1n when unknown. */
   readonly recoveryPoint: bigint;
   readonly logStartOffset: bigint;
+  /**
+   * The leader epoch this replica leads in (a cluster's LeaderAndIsr); absent:
+   * 0, the single node's only epoch. Sent again to an open partition with a
+   * higher epoch, it starts that epoch at the log end.
+   */
+  readonly leaderEpoch?: number;
 }
 
 export interface AppendRequest {

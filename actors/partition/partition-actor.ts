@@ -32,8 +32,8 @@ import { ProducerStateTable } from './producer-state.js';
 import { firstRecordAtOrAfter, firstRecordAtOrAfterScanning, recordWithTimestamp } from './timestamp-lookup.js';
 import { kafkaErrorForStorage } from './storage-errors.js';
 
-/** Leadership never moves on a single node. */
-const LEADER_EPOCH = 0;
+/** The single node's only leader epoch; a cluster's LeaderAndIsr gives others. */
+const FIRST_LEADER_EPOCH = 0;
 const LATEST = -1n;
 const EARLIEST = -2n;
 const MAX_TIMESTAMP = -3n;
@@ -71,6 +71,8 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   private params: OpenPartition | null = null;
   private policy: LogPolicy | null = null;
   private epochs: LeaderEpochCache | null = null;
+  /** The epoch this replica leads in: what appends are stamped with and what clients' currentLeaderEpoch is checked against. */
+  private leaderEpoch = FIRST_LEADER_EPOCH;
   private readonly producers = new ProducerStateTable();
   private inline = true;
 
@@ -97,7 +99,10 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const now = Date.now();
     switch (msg.t) {
       case 'open':
-        if (this.log !== null && this.params?.topicId === msg.topicId) return this.reconfigure(msg.policy, now);
+        if (this.log !== null && this.params?.topicId === msg.topicId) {
+          this.lead(msg.leaderEpoch ?? this.leaderEpoch);
+          return this.reconfigure(msg.policy, now);
+        }
         this.stop();
         opened.set(this.openedKey, msg);
         this.open(msg, now);
@@ -155,8 +160,17 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     this.log = log;
     this.epochs = LeaderEpochCache.load(dir);
     this.epochs.truncateFromEnd(BigInt(log.logEndOffset) + 1n);
-    this.epochs.assign(LEADER_EPOCH, BigInt(log.logStartOffset));
+    this.leaderEpoch = FIRST_LEADER_EPOCH;
+    if (this.epochs.latestEpoch < 0) this.epochs.assign(FIRST_LEADER_EPOCH, BigInt(log.logStartOffset));
+    this.lead(params.leaderEpoch ?? Math.max(FIRST_LEADER_EPOCH, this.epochs.latestEpoch));
     this.rebuildProducers(log, nowMs);
+  }
+
+  /** Leads in `epoch` from now: a newer epoch starts at the log end (the leader epoch cache's entry for it). */
+  private lead(epoch: number): void {
+    if (epoch < this.leaderEpoch) return;
+    this.leaderEpoch = epoch;
+    if (epoch > this.epochs!.latestEpoch) this.epochs!.assign(epoch, BigInt(this.openLog().logEndOffset));
   }
 
   /** Producer state from the batch headers on disk: no snapshot file to trust or lose. */
@@ -230,7 +244,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     }
     let r;
     try {
-      r = log.append(buf, { leaderEpoch: LEADER_EPOCH, timestampType: policy.logAppendTime ? 'logAppend' : 'create' });
+      r = log.append(buf, { leaderEpoch: this.leaderEpoch, timestampType: policy.logAppendTime ? 'logAppend' : 'create' });
     } catch (err) {
       const mapped = kafkaErrorForStorage(err);
       if (mapped === null) throw err;
@@ -242,8 +256,8 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   }
 
   private checkEpoch(current: number): { error: string } | null {
-    if (current === -1 || current === LEADER_EPOCH) return null;
-    return { error: current > LEADER_EPOCH ? 'UNKNOWN_LEADER_EPOCH' : 'FENCED_LEADER_EPOCH' };
+    if (current === -1 || current === this.leaderEpoch) return null;
+    return { error: current > this.leaderEpoch ? 'UNKNOWN_LEADER_EPOCH' : 'FENCED_LEADER_EPOCH' };
   }
 
   /**
@@ -305,7 +319,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const fenced = this.checkEpoch(currentLeaderEpoch);
     if (fenced) return { ...fenced, offset: -1n, timestamp: -1n, leaderEpoch: -1 };
     const hw = BigInt(log.logEndOffset);
-    const at = (offset: bigint, ts: bigint): ListOffsetResult => ({ offset, timestamp: ts, leaderEpoch: LEADER_EPOCH });
+    const at = (offset: bigint, ts: bigint): ListOffsetResult => ({ offset, timestamp: ts, leaderEpoch: this.leaderEpoch });
     if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return at(BigInt(log.logStartOffset), -1n);
     if (timestamp === LATEST) return at(hw, -1n);
     if (timestamp === LATEST_TIERED) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
@@ -328,7 +342,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const found = log.offsetForTimestamp(Number.MAX_SAFE_INTEGER);
     if (found === null) return none;
     const hit = firstRecordAtOrAfterScanning(log, found.offset, timestamp, log.logEndOffset);
-    return hit === null ? none : { offset: hit.offset, timestamp: hit.timestamp, leaderEpoch: LEADER_EPOCH };
+    return hit === null ? none : { offset: hit.offset, timestamp: hit.timestamp, leaderEpoch: this.leaderEpoch };
   }
 
   /** The record holding the largest timestamp (the first such record). */
@@ -339,7 +353,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const found = log.offsetForTimestamp(maxTs);
     if (found === null) return { offset: -1n, timestamp: -1n, leaderEpoch: -1 };
     const hit = recordWithTimestamp(log, found.offset, BigInt(maxTs), log.logEndOffset);
-    return { offset: hit?.offset ?? BigInt(found.offset), timestamp: BigInt(maxTs), leaderEpoch: LEADER_EPOCH };
+    return { offset: hit?.offset ?? BigInt(found.offset), timestamp: BigInt(maxTs), leaderEpoch: this.leaderEpoch };
   }
 
   private deleteRecords(offset: bigint): { error?: string; lowWatermark: bigint } {
@@ -379,7 +393,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const log = this.openLog();
     let size = 0;
     for (const s of log.segments()) size += s.bytes;
-    return { sizeBytes: size, logStartOffset: BigInt(log.logStartOffset), logEndOffset: BigInt(log.logEndOffset), recoveryPoint: BigInt(log.recoveryPoint), leaderEpoch: LEADER_EPOCH };
+    return { sizeBytes: size, logStartOffset: BigInt(log.logStartOffset), logEndOffset: BigInt(log.logEndOffset), recoveryPoint: BigInt(log.recoveryPoint), leaderEpoch: this.leaderEpoch };
   }
 
   /** Retention, flush.ms and producer expiry, on the broker's maintenance tick. */

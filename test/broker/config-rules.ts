@@ -74,7 +74,10 @@ const LISTENERS: Rule = {
 
 /** Broker properties. A property that is a topic default also meets the topic rule (Kafka validates a LogConfig built from them). */
 export const BROKER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
-  ['broker.id', int(0n)],
+  ['broker.id', int(-1n)],
+  ['broker.rack', text],
+  ['broker.id.generation.enable', bool],
+  ['reserved.broker.max.id', int(0n)],
   ['node.id', int(0n)],
   ['listeners', LISTENERS],
   ['advertised.listeners', LISTENERS],
@@ -92,7 +95,8 @@ export const BROKER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['num.io.threads', int(1n)],
   ['num.recovery.threads.per.data.dir', int(1n)],
   ['zookeeper.connect', text],
-  ['zookeeper.connection.timeout.ms', int()],
+  ['zookeeper.connection.timeout.ms', int(1n)],
+  ['zookeeper.session.timeout.ms', int(1n)],
   // samsa: the group timeouts and delay are bounded below (Kafka: no validator)
   ['group.initial.rebalance.delay.ms', int(0n)],
   ['group.min.session.timeout.ms', int(1n)],

@@ -83,9 +83,14 @@ test('delete removes the topic; configs alter by replace and by ops', async (t) 
 test('producer ids are never reused after a restart', async (t) => {
   const dir = tempDir(t);
   const c1 = await Controller.open(dir, BrokerConfig.from(), host().h);
-  const first = [c1.allocateProducerId(), c1.allocateProducerId()];
+  const id = async (c: Controller) => {
+    const o = await c.allocateProducerId();
+    if (!o.ok) throw new Error(o.message);
+    return o.producerId;
+  };
+  const first = [await id(c1), await id(c1)];
   const c2 = await Controller.open(dir, BrokerConfig.from(), host().h);
-  const next = c2.allocateProducerId();
+  const next = await id(c2);
   t.true(next > Math.max(...first));
 });
 

@@ -4,6 +4,7 @@ import { code } from '../errors.js';
 import { defineHandler } from '../handler.js';
 import { isInternalTopic } from '../internal-topics.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
+import { partitionProblem } from '../../controller/catalog.js';
 
 /** v0-2: moves each partition's log start offset up (offset -1: to the high watermark); internal topics are refused, as in Kafka. */
 export const deleteRecords = defineHandler({
@@ -16,7 +17,8 @@ export const deleteRecords = defineHandler({
     for (const t of req.topics) {
       const topic = broker.controller.topic(t.name);
       const internal = isInternalTopic(t.name);
-      const valid = t.partitions.filter((p) => !internal && topic !== undefined && p.partitionIndex >= 0 && p.partitionIndex < topic.partitions);
+      const problems = t.partitions.map((p) => partitionProblem(broker.controller, topic, p.partitionIndex));
+      const valid = t.partitions.filter((_, i) => !internal && problems[i] === null);
       const outcomes = await broker.partitions.askMany<{ error?: string; lowWatermark: bigint }>(
         valid.map((p) => ({ topic: t.name, partition: p.partitionIndex, msg: { t: 'deleteRecords', offset: p.offset } satisfies DeleteRecordsRequest })),
       );
@@ -25,7 +27,7 @@ export const deleteRecords = defineHandler({
         partitions: t.partitions.map((p) => {
           const i = valid.indexOf(p);
           if (internal) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: code('INVALID_TOPIC_EXCEPTION') };
-          if (i < 0) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: code('UNKNOWN_TOPIC_OR_PARTITION') };
+          if (i < 0) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: code(problems[t.partitions.indexOf(p)] ?? 'UNKNOWN_TOPIC_OR_PARTITION') };
           const o = outcomes[i]!;
           if (!o.ok) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: outcomeError(o).errorCode };
           return { partitionIndex: p.partitionIndex, lowWatermark: o.value.lowWatermark, errorCode: errorCodeOf(o.value.error) };

@@ -1,9 +1,9 @@
 import type { BrokerId } from '../../../protocol/index.js';
 import { code } from '../errors.js';
 import { defineHandler } from '../handler.js';
-import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED } from '../topic-view.js';
+import { brokersOf, CLUSTER_OPERATIONS, OPERATIONS_OMITTED } from '../topic-view.js';
 
-/** v0-1; endpoint type 1 (brokers) only: this node is no separate controller. */
+/** v0-1; endpoint type 1 (brokers) only: controllers are brokers here (ZooKeeper mode). */
 export const describeCluster = defineHandler({
   apiKey: 60,
   advertised: { min: 0, max: 1 },
@@ -20,8 +20,8 @@ export const describeCluster = defineHandler({
       errorMessage: null,
       endpointType,
       clusterId: broker.controller.clusterId,
-      controllerId: broker.brokerId as BrokerId,
-      brokers: [{ brokerId: broker.brokerId as BrokerId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+      controllerId: broker.controller.controllerId() as BrokerId,
+      brokers: brokersOf(broker).map((b) => ({ brokerId: b.id as BrokerId, host: b.host, port: b.port, rack: b.rack })),
       clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
     };
   },

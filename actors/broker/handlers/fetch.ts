@@ -7,6 +7,7 @@ import { code } from '../errors.js';
 import { FetchBudget, readUnderBudget } from '../fetch/budgeted-read.js';
 import { defineHandler } from '../handler.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
+import { partitionProblem } from '../../controller/catalog.js';
 import { fetchContext, type FetchContext } from '../fetch/fetch-context.js';
 import type { PartitionAnswer, QuietMark } from '../fetch/fetch-session.js';
 
@@ -87,7 +88,7 @@ function resolve(broker: BrokerCore, topics: ReadonlyArray<{ topic: string; topi
   for (const t of topics) {
     const record = byId ? (t.topicId !== ZERO_UUID ? broker.controller.topicById(t.topicId as Uuid) : undefined) : broker.controller.topic(t.topic as TopicName);
     for (const p of t.partitions) {
-      const known = record !== undefined && p.partition >= 0 && p.partition < record.partitions;
+      const problem = record === undefined ? null : partitionProblem(broker.controller, record, p.partition);
       const topic = record?.name ?? t.topic;
       const w: Wanted = {
         key: partitionKey(topic, p.partition),
@@ -97,7 +98,7 @@ function resolve(broker: BrokerCore, topics: ReadonlyArray<{ topic: string; topi
         offset: p.fetchOffset,
         maxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
-        errorCode: known ? 0 : code(byId && record === undefined ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION'),
+        errorCode: record === undefined ? code(byId ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION') : problem === null ? 0 : code(problem),
       };
       const id = `${byId ? t.topicId : t.topic}\u0000${p.partition}`;
       const seen = at.get(id);

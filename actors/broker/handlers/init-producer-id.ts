@@ -11,12 +11,13 @@ export const initProducerId = defineHandler({
   apiKey: 22,
   advertised: { min: 0, max: 5 },
   accepts: { min: 0, max: 5 },
-  handle(ctx, req) {
+  async handle(ctx, req) {
     if (req.transactionalId !== null) {
       return { throttleTimeMs: 0, errorCode: code('COORDINATOR_NOT_AVAILABLE'), producerId: -1n as ProducerId, producerEpoch: -1 };
     }
-    const id = ctx.broker.controller.allocateProducerId();
-    return { throttleTimeMs: 0, errorCode: 0, producerId: BigInt(id) as ProducerId, producerEpoch: 0 };
+    const id = await ctx.broker.controller.allocateProducerId();
+    if (!id.ok) return { throttleTimeMs: 0, errorCode: code(id.error), producerId: -1n as ProducerId, producerEpoch: -1 };
+    return { throttleTimeMs: 0, errorCode: 0, producerId: BigInt(id.producerId) as ProducerId, producerEpoch: 0 };
   },
   errorResponse: (_req, errorCode) => ({ errorCode, producerId: -1n as ProducerId, producerEpoch: -1 }),
 });

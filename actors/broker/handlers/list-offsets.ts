@@ -3,6 +3,7 @@ import type { ListOffsetRequest, ListOffsetResult } from '../../partition/messag
 import { code } from '../errors.js';
 import { defineHandler } from '../handler.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
+import { partitionProblem } from '../../controller/catalog.js';
 
 /**
  * v0: up to maxNumOffsets offsets, descending (Kafka's legacy answer by
@@ -25,7 +26,8 @@ export const listOffsets = defineHandler({
       for (const p of t.partitions) {
         const slot: Slot = { topic: t.name, partition: p.partitionIndex, errorCode: 0, item: -1 };
         slots.push(slot);
-        if (topic === undefined || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) slot.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
+        const problem = partitionProblem(broker.controller, topic, p.partitionIndex);
+        if (problem !== null) slot.errorCode = code(problem);
         else {
           slot.item = items.length;
           const legacy = ctx.header.apiVersion === 0 ? { maxNumOffsets: p.maxNumOffsets } : {};

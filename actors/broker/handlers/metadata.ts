@@ -2,7 +2,7 @@ import { ZERO_UUID, type BrokerId, type TopicName, type Uuid } from '../../../pr
 import type { TopicRecord } from '../../controller/controller.js';
 import { code, type ErrorName } from '../errors.js';
 import { defineHandler } from '../handler.js';
-import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED, partitionsOf, TOPIC_OPERATIONS } from '../topic-view.js';
+import { brokersOf, CLUSTER_OPERATIONS, OPERATIONS_OMITTED, partitionsOf, TOPIC_OPERATIONS } from '../topic-view.js';
 
 /** v0-12: topics by name or (v10+) by id; v4+ let the client turn auto-creation off. */
 export const metadata = defineHandler({
@@ -20,7 +20,7 @@ export const metadata = defineHandler({
       topicId: t.id as Uuid,
       // Kafka's internal topics start with a double underscore; clients hide them by default.
       isInternal: t.name === '__consumer_offsets',
-      partitions: partitionsOf(t, broker.brokerId),
+      partitions: partitionsOf(t, broker.controller),
       topicAuthorizedOperations: topicOps,
     });
     const failed = (name: string | null, id: Uuid, error: ErrorName) => ({
@@ -50,9 +50,9 @@ export const metadata = defineHandler({
     }
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.brokerId as BrokerId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+      brokers: brokersOf(broker).map((b) => ({ nodeId: b.id as BrokerId, host: b.host, port: b.port, rack: b.rack })),
       clusterId: broker.controller.clusterId,
-      controllerId: broker.brokerId as BrokerId,
+      controllerId: broker.controller.controllerId() as BrokerId,
       topics,
       clusterAuthorizedOperations: req.includeClusterAuthorizedOperations && version <= 10 ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
     };

@@ -4,6 +4,7 @@ import { partitionKey } from '../../partition/messages.js';
 import { code, type ErrorName } from '../errors.js';
 import { defineHandler } from '../handler.js';
 import { isInternalTopic } from '../internal-topics.js';
+import { partitionProblem } from '../../controller/catalog.js';
 import { CloseConnection } from '../net/connection.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
 
@@ -36,6 +37,7 @@ export const produce = defineHandler({
     type Slot = { topic: string; index: number; errorCode: number; message: string | null; item: number };
     const slots: Slot[] = [];
     let refusal: ReturnType<typeof versionProblem>;
+    let problem: ReturnType<typeof partitionProblem>;
     const items: Array<{ topic: string; partition: number; msg: AppendRequest; transfer?: ArrayBuffer[] }> = [];
     const pooled = broker.partitions.pooled;
     for (const t of req.topicData) {
@@ -47,7 +49,7 @@ export const produce = defineHandler({
         else if (isInternalTopic(t.name)) {
           slot.errorCode = code('INVALID_TOPIC_EXCEPTION');
           slot.message = `Cannot append to internal topic ${t.name}`;
-        } else if (topic === undefined || p.index < 0 || p.index >= topic.partitions) slot.errorCode = code('UNKNOWN_TOPIC_OR_PARTITION');
+        } else if ((problem = partitionProblem(broker.controller, topic, p.index)) !== null) slot.errorCode = code(problem);
         else if (p.records === null || p.records.length === 0) slot.errorCode = code('CORRUPT_MESSAGE');
         else if ((refusal = versionProblem(ctx.header.apiVersion, p.records)) !== null) {
           slot.errorCode = code(refusal.error);
