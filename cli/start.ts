@@ -1,6 +1,7 @@
 /** `samsa start`: run a broker in the foreground until SIGTERM, SIGINT or SIGHUP. */
 import { resolve } from 'node:path';
 import { Broker } from '../actors/broker/broker.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
 import { consoleLogger, type LogLevel } from '../actors/runtime/index.js';
 import { standardExtensions } from '../actors/standard-extensions.js';
 import { onlyOptions, option, type ParsedArgs } from './args.js';
@@ -12,11 +13,14 @@ export async function startCommand(args: ParsedArgs): Promise<void> {
   const logger = consoleLogger((option(args, 'log-level') ?? process.env.SAMSA_LOG_LEVEL ?? 'info') as LogLevel);
   for (const w of config.warnings) logger.warn(`config ${w.property}: ${w.message}`);
   const t0 = performance.now();
-  const broker = await Broker.start({ config, logger, extensions: standardExtensions() });
+  // With zookeeper.connect the broker joins that cluster; without, it is the single node.
+  const node = config.get('zookeeper.connect') === null ? null : await ClusterNode.start({ config, logger, extensions: standardExtensions() });
+  const broker = node?.broker ?? (await Broker.start({ config, logger, extensions: standardExtensions() }));
+  const stop = () => (node !== null ? node.stop() : broker.stop());
   const ms = (performance.now() - t0).toFixed(0);
   process.stdout.write(
     `samsa broker ${broker.brokerId} listening on ${broker.boundPorts.map((p, i) => `${config.listeners[i]!.replace(/:\d+$/, '')}:${p}`).join(', ')} ` +
-      `(advertised ${broker.advertised.host}:${broker.advertised.port}, data ${resolve(config.logDir)}, workers ${config.workers}, started in ${ms} ms)\n`,
+      `(advertised ${broker.advertised.host}:${broker.advertised.port}${node !== null ? `, cluster ${broker.controller.clusterId} via ${config.get('zookeeper.connect')}` : ''}, data ${resolve(config.logDir)}, workers ${config.workers}, started in ${ms} ms)\n`,
   );
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -25,7 +29,7 @@ export async function startCommand(args: ParsedArgs): Promise<void> {
     // After a hangup the terminal may be gone: a failed log write must not cut the graceful stop short.
     for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
     logger.info(`${signal}: shutting down`);
-    broker.stop().then(
+    stop().then(
       () => {
         process.stdout.write('samsa broker stopped\n');
         process.exit(0);

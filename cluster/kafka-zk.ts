@@ -38,13 +38,15 @@ export interface PartitionStateWithVersion extends z.PartitionState {
   readonly zkVersion: number;
 }
 
+/** Producer ids a broker takes from /latest_producer_id_block at a time (Kafka's PRODUCER_ID_BLOCK_SIZE). */
+export const PRODUCER_ID_BLOCK_SIZE = 1000n;
 /** Kafka's reserved.broker.max.id: generated ids start above it. */
 export const RESERVED_BROKER_MAX_ID = 1000;
 /** Operations per multi: well inside ZooKeeper's 1 MB jute.maxbuffer. */
 const MULTI_BATCH = 500;
 
 export class KafkaZk {
-  constructor(readonly zk: ZkSession) {}
+  constructor(public zk: ZkSession) {}
 
   /** Kafka's ZkData.PersistentZkPaths, created if missing (by whichever broker starts first). */
   async ensurePersistentPaths(): Promise<void> {
@@ -305,5 +307,28 @@ export class KafkaZk {
     const write: ZkOp = stat === null ? { op: 'create', path, data: z.encodeConfig(config) } : { op: 'set', path, data: z.encodeConfig(config), version: stat.version };
     await this.zk.multi([write, { op: 'create', path: `${z.CONFIG_CHANGES}/${z.CONFIG_CHANGE_PREFIX}`, data: z.encodeConfigChange(`${type}/${name}`), mode: 'persistent-sequential' }]);
   }
-}
 
+  // ---- producer ids
+
+  /**
+   * The next block of producer ids for `brokerId`, claimed by a conditional
+   * write of /latest_producer_id_block (Kafka's ZkProducerIdManager): two
+   * brokers asking at once get different blocks. Bounded retries.
+   */
+  async claimProducerIdBlock(brokerId: number): Promise<z.ProducerIdBlock> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const { data, stat } = await this.zk.get(z.PRODUCER_ID_BLOCK);
+      const current = z.decodeProducerIdBlock(data);
+      const start = current === null ? 0n : current.end + 1n;
+      const block = { broker: brokerId, start, end: start + PRODUCER_ID_BLOCK_SIZE - 1n };
+      if (block.end > 2n ** 63n - 1n) throw new Error('producer ids are exhausted');
+      try {
+        await this.zk.set(z.PRODUCER_ID_BLOCK, z.encodeProducerIdBlock(block), stat.version);
+        return block;
+      } catch (err) {
+        if (!isZkError(err, 'BAD_VERSION')) throw err;
+      }
+    }
+    throw new Error('could not claim a producer id block: /latest_producer_id_block kept changing');
+  }
+}

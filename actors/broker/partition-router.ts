@@ -84,6 +84,39 @@ export class PartitionRouter implements PartitionHost {
     }
   }
 
+  /** Opens (or, open already, moves to `leaderEpoch`) one partition: a cluster's LeaderAndIsr. Rejects with the open's error. */
+  async openPartition(topic: { name: string; id: string }, partition: number, policy: LogPolicy, leaderEpoch: number): Promise<void> {
+    const [o] = await this.askMany([
+      {
+        topic: topic.name,
+        partition,
+        msg: {
+          t: 'open' as const,
+          dataDir: this.dataDir,
+          topic: topic.name,
+          partition,
+          topicId: topic.id,
+          policy,
+          recoveryPoint: this.checkpoints.recoveryPoint(topic.name, partition),
+          logStartOffset: this.checkpoints.logStartOffset(topic.name, partition),
+          leaderEpoch,
+        },
+      },
+    ]);
+    if (!o!.ok) throw o!.error;
+    this.open.set(partitionKey(topic.name, partition), { topic: topic.name, partition });
+  }
+
+  /** Closes one partition, deleting its data when asked (a cluster's StopReplica). */
+  async closePartition(topic: string, partition: number, deleteData: boolean): Promise<void> {
+    const key = partitionKey(topic, partition);
+    if (!this.open.has(key) && !deleteData) return;
+    const [o] = await this.askMany([{ topic, partition, msg: { t: 'close' as const, deleteData } }]);
+    this.open.delete(key);
+    this.logs.drop(key);
+    if (!o!.ok) throw o!.error;
+  }
+
   async removeTopic(topic: TopicRecord): Promise<void> {
     const items = Array.from({ length: topic.partitions }, (_, p) => ({ topic: topic.name, partition: p, msg: { t: 'close' as const, deleteData: true } }));
     const outcomes = await this.askMany(items);

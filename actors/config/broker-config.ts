@@ -55,6 +55,19 @@ export class BrokerConfig {
     return config;
   }
 
+  /** The same static configuration with one property set (a broker id generated at start-up). */
+  withStatic(name: string, raw: unknown): BrokerConfig {
+    const def = BROKER_CONFIGS.get(name);
+    if (def === undefined) throw new ConfigError(name, 'unknown broker config');
+    const values = new Map(this.values);
+    const sources = new Map(this.sources);
+    values.set(name, parseValue(def, raw));
+    sources.set(name, 'static');
+    const config = new BrokerConfig(values, sources, this.warnings, null, new Map());
+    config.validate();
+    return config;
+  }
+
   /** The static configuration with these dynamic broker-level overrides on top. */
   withDynamic(overrides: ReadonlyMap<string, string>): BrokerConfig {
     const base = this.staticConfig ?? this;

@@ -81,6 +81,8 @@ export interface TopicCatalog {
   brokers(self: BrokerView): readonly BrokerView[];
   /** The broker clients send controller requests to (-1: none now). */
   controllerId(): number;
+  /** Whether this broker is the active controller: CreateTopics, DeleteTopics and CreatePartitions go there (NOT_CONTROLLER elsewhere). */
+  isController(): boolean;
   /** Leader, replicas and ISR of a partition of a known topic, in range. */
   partition(topic: TopicRecord, partition: number): PartitionView;
   /** Whether this broker leads the partition (of a known topic, in range). */

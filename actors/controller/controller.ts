@@ -106,6 +106,10 @@ export class Controller implements TopicCatalog {
     return this.brokerConfig.brokerId;
   }
 
+  isController(): boolean {
+    return true;
+  }
+
   partition(): PartitionView {
     const replicas = [this.brokerConfig.brokerId];
     return { leader: this.brokerConfig.brokerId, leaderEpoch: SINGLE_NODE_LEADER_EPOCH, replicas, isr: replicas, offline: [] };
@@ -332,7 +336,8 @@ function fail(error: ControllerErrorName, message: string): { ok: false } & Cont
   return { ok: false, error, message };
 }
 
-function applyOps(
+/** IncrementalAlterConfigs' operations on a config map, validated whole (also a cluster catalog's). */
+export function applyOps(
   current: Map<string, string>,
   ops: readonly IncrementalOp[],
   validate: (m: Map<string, string | null>) => Map<string, string>,
@@ -368,7 +373,7 @@ function applyOps(
   return validate(next);
 }
 
-function listDefault(topicName: string, broker: BrokerConfig): string[] {
+export function listDefault(topicName: string, broker: BrokerConfig): string[] {
   if (topicName === 'cleanup.policy') return [...(broker.get('log.cleanup.policy') as string[])];
   throw new ConfigError(topicName, 'APPEND and SUBTRACT apply to list configs only');
 }

@@ -8,6 +8,7 @@ import type { ActorSystem } from '../runtime/index.js';
 import type { GroupCoordinatorClient } from './coordinator-client.js';
 import { groupSettingsFromConfig } from './broker-settings.js';
 import { ensureOffsetsTopic } from './offsets-topic.js';
+import { OFFSETS_TOPIC } from './actor-messages.js';
 import { registerGroupCoordinator } from './register.js';
 import { dropOffsetsOfDeletedTopics } from './topic-deletion.js';
 import type { GroupSettings } from './settings.js';
@@ -25,6 +26,10 @@ export function attachGroupCoordinator(broker: BrokerCore, system: ActorSystem, 
         throw err;
       });
       return topicReady;
+    },
+    leads: (partition) => {
+      const topic = broker.controller.topic(OFFSETS_TOPIC);
+      return topic !== undefined && broker.controller.leadership(topic, partition) === null;
     },
   });
   clients.set(broker, client);

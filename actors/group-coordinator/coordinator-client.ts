@@ -27,6 +27,8 @@ export interface CoordinatorClientOptions {
   readonly inbox: ReplyAddress;
   /** runs before a partition is first loaded: e.g. create the offsets topic */
   readonly prepare?: () => Promise<void>;
+  /** Whether this broker leads a `__consumer_offsets` partition (always, on a single node): a group elsewhere gets NOT_COORDINATOR. */
+  readonly leads?: (partition: number) => boolean;
   readonly askTimeoutMs?: number;
 }
 
@@ -49,6 +51,10 @@ export class GroupCoordinatorClient {
 
   /** One operation on one partition's coordinator. parkedMs bounds how long a parked answer is awaited. */
   async request<K extends GroupOp['op']>(partition: number, op: Extract<GroupOp, { op: K }>, parkedMs = 0): Promise<Outcome<ReplyByOp[K]>> {
+    if (this.opts.leads !== undefined && !this.opts.leads(partition)) {
+      this.#loaded.delete(partition);
+      return { ok: false, errorCode: ErrorCode.NOT_COORDINATOR, message: 'This is not the correct coordinator.' };
+    }
     try {
       await this.#ensureLoaded(partition);
     } catch (err) {
@@ -76,8 +82,19 @@ export class GroupCoordinatorClient {
 
   /** Loads a partition's coordinator (creating the offsets topic first if needed); false if that failed. */
   async load(partition: number): Promise<boolean> {
+    if (this.opts.leads !== undefined && !this.opts.leads(partition)) return false;
     try {
       await this.#ensureLoaded(partition);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Runs the preparation (creating `__consumer_offsets`) without loading anything; false if it failed. */
+  async prepared(): Promise<boolean> {
+    try {
+      await this.opts.prepare?.();
       return true;
     } catch {
       return false;

@@ -21,6 +21,8 @@ export interface GroupCoordinatorRegistration {
   readonly settings?: Partial<GroupSettings>;
   /** runs before a partition's coordinator is first loaded, e.g. creating `__consumer_offsets` */
   readonly prepare?: () => Promise<void>;
+  /** whether this broker leads a __consumer_offsets partition (a cluster's leadership) */
+  readonly leads?: (partition: number) => boolean;
   /** inline coordinators made by this factory instead of pool actors over PartitionActors */
   readonly inlineCoordinator?: BehaviourFactory<CoordinatorMessage, CoordinatorAnswer | LoadAnswer | null>;
   /** for the inbox's deadlines; the system's clock by default */
@@ -50,6 +52,7 @@ export function registerGroupCoordinator(system: ActorSystem, reg: GroupCoordina
     replies,
     inbox: { kind: GROUP_REPLY_INBOX_KIND, key: 'main' },
     ...(reg.prepare === undefined ? {} : { prepare: reg.prepare }),
+    ...(reg.leads === undefined ? {} : { leads: reg.leads }),
     ...(reg.askTimeoutMs === undefined ? {} : { askTimeoutMs: reg.askTimeoutMs }),
   });
 }

@@ -14,11 +14,13 @@ import type { GroupCoordinatorClient } from './coordinator-client.js';
 export function dropOffsetsOfDeletedTopics(broker: BrokerCore, client: GroupCoordinatorClient): void {
   broker.controller.onTopicDeleted(async (topic) => {
     // no offsets topic: no group ever committed anything
-    if (topic.name === OFFSETS_TOPIC || broker.controller.topic(OFFSETS_TOPIC) === undefined) return;
-    const partitions = Array.from({ length: client.settings.offsetsTopicPartitions }, (_, p) => p);
+    const offsets = broker.controller.topic(OFFSETS_TOPIC);
+    if (topic.name === OFFSETS_TOPIC || offsets === undefined) return;
+    // In a cluster each broker drops them on the partitions it leads (every broker hears of the deletion).
+    const partitions = Array.from({ length: client.settings.offsetsTopicPartitions }, (_, p) => p).filter((p) => broker.controller.leadership(offsets, p) === null);
     const outcomes = await Promise.all(partitions.map((p) => client.request(p, { op: 'topicsDeleted', topics: [topic.name] })));
-    outcomes.forEach((o, p) => {
-      if (!o.ok) broker.log.warn(`dropping the committed offsets of deleted topic ${topic.name} on ${OFFSETS_TOPIC}-${p} failed: ${o.message}`);
+    outcomes.forEach((o, i) => {
+      if (!o.ok) broker.log.warn(`dropping the committed offsets of deleted topic ${topic.name} on ${OFFSETS_TOPIC}-${partitions[i]} failed: ${o.message}`);
     });
   });
 }

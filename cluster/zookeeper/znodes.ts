@@ -297,3 +297,25 @@ export function decodeConfigChange(path: string, data: Buffer | null): string {
   const { text, o } = object(path, data);
   return str(path, text, o, 'entity_path');
 }
+
+// ---- /latest_producer_id_block
+
+export const PRODUCER_ID_BLOCK = '/latest_producer_id_block';
+
+export interface ProducerIdBlock {
+  readonly broker: number;
+  /** First and last id of the block, inclusive. */
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+export const encodeProducerIdBlock = (b: ProducerIdBlock): Buffer => utf8({ version: 1, broker: b.broker, block_start: String(b.start), block_end: String(b.end) });
+
+export function decodeProducerIdBlock(data: Buffer | null): ProducerIdBlock | null {
+  if (data === null || data.length === 0) return null;
+  const { text, o } = object(PRODUCER_ID_BLOCK, data);
+  const start = str(PRODUCER_ID_BLOCK, text, o, 'block_start');
+  const end = str(PRODUCER_ID_BLOCK, text, o, 'block_end');
+  if (!/^\d{1,19}$/.test(start) || !/^\d{1,19}$/.test(end) || BigInt(end) < BigInt(start)) throw new ZnodeFormatError(PRODUCER_ID_BLOCK, 'block_start/block_end are not an id range', text);
+  return { broker: int(PRODUCER_ID_BLOCK, text, o, 'broker'), start: BigInt(start), end: BigInt(end) };
+}

@@ -7,6 +7,9 @@ export const createPartitions = defineHandler({
   advertised: { min: 0, max: 3 },
   accepts: { min: 0, max: 3 },
   async handle(ctx, req) {
+    if (!ctx.broker.controller.isController()) {
+      return { throttleTimeMs: 0, results: req.topics.map((t) => ({ name: t.name, errorCode: code('NOT_CONTROLLER'), errorMessage: 'This is not the correct controller for this cluster.' })) };
+    }
     const seen = new Map<string, number>();
     for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
     const results = [];

@@ -12,6 +12,10 @@ export const createTopics = defineHandler({
   accepts: { min: 0, max: 7 },
   async handle(ctx, req) {
     const { broker } = ctx;
+    // ZooKeeper mode: only the controller creates topics through this API (clients find it in Metadata).
+    if (!broker.controller.isController()) {
+      return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, errorCode: code('NOT_CONTROLLER'), errorMessage: 'This is not the correct controller for this cluster.', numPartitions: -1, replicationFactor: -1, configs: null, topicConfigErrorCode: 0 })) };
+    }
     const seen = new Map<string, number>();
     for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
     const topics = [];

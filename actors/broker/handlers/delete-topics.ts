@@ -8,6 +8,10 @@ export const deleteTopics = defineHandler({
   advertised: { min: 0, max: 6 },
   accepts: { min: 0, max: 6 },
   async handle(ctx, req) {
+    if (!ctx.broker.controller.isController()) {
+      const notController = { errorCode: code('NOT_CONTROLLER'), errorMessage: 'This is not the correct controller for this cluster.' };
+      return { throttleTimeMs: 0, responses: [...req.topicNames.map((name) => ({ name, topicId: ZERO_UUID, ...notController })), ...req.topics.map((t) => ({ name: t.name, topicId: t.topicId, ...notController }))] };
+    }
     const wanted = ctx.header.apiVersion >= 6 ? req.topics.map((t) => ({ name: t.name, id: t.topicId })) : req.topicNames.map((name) => ({ name: name as TopicName | null, id: ZERO_UUID }));
     const responses = [];
     for (const w of wanted) {

@@ -1,0 +1,98 @@
+/**
+ * The requests a ZooKeeper-mode controller sends brokers: LeaderAndIsr (4),
+ * StopReplica (5) and UpdateMetadata (6), at the versions that carry topic
+ * ids. A request is taken only from the controller ZooKeeper names now, at
+ * the current controller epoch (STALE_CONTROLLER_EPOCH otherwise): without
+ * authorisation this is what keeps a client from steering the broker.
+ */
+import type { ApiHandler, ApiKey } from '../../actors/broker/handler.js';
+import { defineHandler } from '../../actors/broker/handler.js';
+import { code, type ErrorName } from '../../actors/broker/errors.js';
+import type { BrokerView, PartitionView } from '../../actors/controller/catalog.js';
+import type { TopicName, Uuid } from '../../protocol/index.js';
+import type { KafkaZk } from '../kafka-zk.js';
+import type { ClusterCatalog, SnapshotTopic } from './cluster-catalog.js';
+
+/** Kafka's LeaderAndIsr.LeaderDuringDelete: a partition of a topic being deleted. */
+const LEADER_DURING_DELETE = -2;
+
+export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, listener: string): ReadonlyArray<ApiHandler<ApiKey>> {
+  /** Null when the request comes from the current controller, else the error to answer with. */
+  async function fromController(controllerId: number, controllerEpoch: number): Promise<number | null> {
+    const [id, epoch] = await Promise.all([kzk.controllerId(), kzk.controllerEpoch()]);
+    if (id !== controllerId || epoch === null || epoch.epoch !== controllerEpoch) return code('STALE_CONTROLLER_EPOCH');
+    return null;
+  }
+
+  const leaderAndIsr = defineHandler({
+    apiKey: 4,
+    advertised: { min: 5, max: 7 },
+    accepts: { min: 5, max: 7 },
+    async handle(_ctx, req) {
+      const refused = await fromController(req.controllerId, req.controllerEpoch);
+      const topics = await Promise.all(
+        req.topicStates.map(async (t) => ({
+          topicId: t.topicId,
+          partitionErrors: await Promise.all(
+            t.partitionStates.map(async (p) => ({
+              topicName: '' as TopicName,
+              partitionIndex: p.partitionIndex,
+              errorCode: refused ?? errorCode(await catalog.applyPartitionState(t.topicName, t.topicId, p.partitionIndex, p.leader, p.leaderEpoch)),
+            })),
+          ),
+        })),
+      );
+      return { errorCode: refused ?? 0, partitionErrors: [], topics };
+    },
+    errorResponse: (req, errorCode) => ({ errorCode, topics: req.topicStates.map((t) => ({ topicId: t.topicId, partitionErrors: t.partitionStates.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })) }),
+  });
+
+  const stopReplica = defineHandler({
+    apiKey: 5,
+    advertised: { min: 3, max: 4 },
+    accepts: { min: 3, max: 4 },
+    async handle(_ctx, req) {
+      const refused = await fromController(req.controllerId, req.controllerEpoch);
+      if (refused !== null) return { errorCode: refused, partitionErrors: [] };
+      const partitionErrors = [];
+      for (const t of req.topicStates) {
+        for (const p of t.partitionStates) {
+          partitionErrors.push({ topicName: t.topicName, partitionIndex: p.partitionIndex, errorCode: errorCode(await catalog.stopReplica(t.topicName, p.partitionIndex, p.deletePartition)) });
+        }
+      }
+      return { errorCode: 0, partitionErrors };
+    },
+    errorResponse: (_req, errorCode) => ({ errorCode, partitionErrors: [] }),
+  });
+
+  const updateMetadata = defineHandler({
+    apiKey: 6,
+    advertised: { min: 7, max: 8 },
+    accepts: { min: 7, max: 8 },
+    async handle(_ctx, req) {
+      const refused = await fromController(req.controllerId, req.controllerEpoch);
+      if (refused !== null) return { errorCode: refused };
+      const brokers = new Map<number, BrokerView>();
+      for (const b of req.liveBrokers) {
+        const e = b.endpoints.find((x) => x.listener === listener) ?? b.endpoints[0];
+        if (e !== undefined) brokers.set(b.id, { id: b.id, host: e.host, port: e.port, rack: b.rack });
+      }
+      const topics = new Map<string, SnapshotTopic>();
+      for (const t of req.topicStates) {
+        const partitions = new Map<number, PartitionView>();
+        for (const p of t.partitionStates) {
+          if (p.leader === LEADER_DURING_DELETE) continue;
+          partitions.set(p.partitionIndex, { leader: p.leader, leaderEpoch: p.leaderEpoch, replicas: p.replicas, isr: p.isr, offline: p.offlineReplicas });
+        }
+        if (partitions.size > 0) topics.set(t.topicName, { id: t.topicId as Uuid, partitions });
+      }
+      const taken = await catalog.applyMetadata({ controllerId: req.controllerId, controllerEpoch: req.controllerEpoch, brokers, topics });
+      return { errorCode: taken ? 0 : code('STALE_CONTROLLER_EPOCH') };
+    },
+    errorResponse: (_req, errorCode) => ({ errorCode }),
+  });
+
+  return [leaderAndIsr, stopReplica, updateMetadata] as unknown as ReadonlyArray<ApiHandler<ApiKey>>;
+}
+
+const errorCode = (name: string | null): number => (name === null ? 0 : code(name as ErrorName));

@@ -1,0 +1,206 @@
+/**
+ * One broker of a ZooKeeper-mode cluster: the single-node Broker of the
+ * actors layer with a ClusterCatalog for its topics and leadership, the
+ * inter-broker API handlers, its registration under /brokers/ids and its
+ * part in the controller election.
+ *
+ * Start: ZooKeeper session -> persistent paths, cluster id (checked against
+ * the data directory's meta.properties) -> broker id (generated if -1) ->
+ * broker listening -> /brokers/ids/<id> -> controller election.
+ * A session that expires (the broker was cut off for longer than
+ * zookeeper.session.timeout.ms) is replaced: the broker registers again, and
+ * a controller among them is elected again; meanwhile it keeps serving the
+ * partitions it leads, as Kafka does.
+ * Stop: resign and leave (the session closes, so /brokers/ids/<id> and a
+ * /controller of this broker go at once), then the broker stops.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Broker, type BrokerExtension } from '../actors/broker/broker.js';
+import type { BrokerConfig } from '../actors/config/index.js';
+import { ConfigError, parseListener } from '../actors/config/index.js';
+import { writeMetaProperties } from '../actors/controller/metadata-file.js';
+import { newUuid } from '../actors/controller/topic-names.js';
+import type { Logger } from '../actors/runtime/index.js';
+import { ClusterCatalog } from './broker/cluster-catalog.js';
+import { interBrokerHandlers } from './broker/inter-broker-handlers.js';
+import { ClusterController } from './controller/cluster-controller.js';
+import { ControllerChannel } from './controller/controller-channel.js';
+import { ControllerElection } from './controller/election.js';
+import { KafkaZk } from './kafka-zk.js';
+import { ZkSession } from './zookeeper/session.js';
+import type { Endpoint } from './zookeeper/znodes.js';
+
+export const INTER_BROKER_LISTENER = 'PLAINTEXT';
+const REREGISTER_BACKOFF_MS = 1_000;
+const REREGISTER_ATTEMPTS = 600;
+
+export interface ClusterNodeOptions {
+  readonly config: BrokerConfig;
+  readonly logger: Logger;
+  readonly extensions?: readonly BrokerExtension[];
+}
+
+export class ClusterNode {
+  private controller: ClusterController | null = null;
+  private stopping = false;
+  private constructor(
+    readonly broker: Broker,
+    readonly kzk: KafkaZk,
+    readonly catalog: ClusterCatalog,
+    readonly election: ControllerElection,
+    private readonly channel: ControllerChannel,
+    private readonly connect: string,
+    private readonly sessionOptions: { sessionTimeoutMs: number; connectionTimeoutMs: number },
+    private readonly log: Logger,
+  ) {}
+
+  static async start(o: ClusterNodeOptions): Promise<ClusterNode> {
+    const connect = o.config.get('zookeeper.connect') as string | null;
+    if (connect === null) throw new ConfigError('zookeeper.connect', 'a cluster broker needs zookeeper.connect');
+    const sessionOptions = { sessionTimeoutMs: (o.config.get('zookeeper.session.timeout.ms') as number), connectionTimeoutMs: (o.config.get('zookeeper.connection.timeout.ms') as number) };
+    const session = await ZkSession.connect(connect, sessionOptions);
+    try {
+      const kzk = new KafkaZk(session);
+      await kzk.ensurePersistentPaths();
+      const meta = readMetaProperties(o.config.logDir);
+      const clusterId = await kzk.getOrCreateClusterId(meta?.clusterId ?? newUuid());
+      if (meta !== null && meta.clusterId !== clusterId) {
+        throw new ConfigError('zookeeper.connect', `the data directory ${o.config.logDir} belongs to cluster ${meta.clusterId}, but ZooKeeper at ${connect} holds cluster ${clusterId}: a wrong zookeeper.connect or log.dir`);
+      }
+      let config = o.config;
+      if (config.brokerId < 0) {
+        if (meta !== null && meta.brokerId >= 0) config = config.withStatic('broker.id', meta.brokerId);
+        else if (config.get('broker.id.generation.enable') === true) config = config.withStatic('broker.id', await kzk.generateBrokerId((config.get('reserved.broker.max.id') as number)));
+        else throw new ConfigError('broker.id', '-1 needs broker.id.generation.enable=true');
+      } else if (meta !== null && meta.brokerId !== config.brokerId) {
+        throw new ConfigError('broker.id', `the data directory ${o.config.logDir} is broker ${meta.brokerId}'s, not broker ${config.brokerId}'s`);
+      } else if (config.brokerId > (config.get('reserved.broker.max.id') as number) && config.get('broker.id.generation.enable') === true && meta === null) {
+        throw new ConfigError('broker.id', `${config.brokerId} is above reserved.broker.max.id (${(config.get('reserved.broker.max.id') as number)}), where generated ids live`);
+      }
+      const brokerId = config.brokerId;
+      const log = o.logger;
+      let election!: ControllerElection;
+      let catalog!: ClusterCatalog;
+      const channel = new ControllerChannel(`samsa-controller-${brokerId}`, (m) => log.warn(m));
+      const listenerName = INTER_BROKER_LISTENER;
+      const interBroker: BrokerExtension = { attach: () => interBrokerHandlers(catalog, kzk, listenerName) };
+      const broker = await Broker.start({
+        config,
+        logger: log,
+        extensions: [...(o.extensions ?? []), interBroker],
+        catalog: async (ctx) => {
+          catalog = new ClusterCatalog({ kzk, brokerId, clusterId, config: ctx.config, host: ctx.host, dataDir: ctx.dataDir, log: ctx.log, isController: () => election?.active ?? false });
+          return catalog;
+        },
+      });
+      writeMetaProperties(config.logDir, clusterId, brokerId);
+      const node = new ClusterNode(broker, kzk, catalog, undefined as never, channel, connect, sessionOptions, log);
+      election = new ControllerElection({
+        kzk,
+        brokerId,
+        log,
+        onElected: (fence) => node.becomeController(fence),
+        onResigned: () => node.resignController(),
+      });
+      (node as { election: ControllerElection }).election = election;
+      try {
+        await node.register();
+        await catalog.watchConfigChanges();
+        await election.start();
+        node.watchSession(session);
+      } catch (err) {
+        await node.stop();
+        throw err;
+      }
+      return node;
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+  }
+
+  get brokerId(): number {
+    return this.broker.brokerId;
+  }
+
+  /** The endpoints this broker registers: its advertised listener (the bound port when advertised 0). */
+  private endpoints(): Endpoint[] {
+    const listeners = (this.broker.config.advertisedListeners.length > 0 ? this.broker.config.advertisedListeners : this.broker.config.listeners).map(parseListener);
+    return listeners.map((l, i) => ({ listener: INTER_BROKER_LISTENER, host: i === 0 ? this.broker.advertised.host : l.host, port: i === 0 ? this.broker.advertised.port : l.port, securityProtocol: 'PLAINTEXT' })).slice(0, 1);
+  }
+
+  private async register(): Promise<void> {
+    const epoch = await this.kzk.registerBroker({ id: this.brokerId, endpoints: this.endpoints(), rack: this.broker.config.get('broker.rack') as string | null, timestamp: Date.now() });
+    this.log.info(`broker ${this.brokerId} registered in ZooKeeper (broker epoch ${epoch})`);
+  }
+
+  private async becomeController(fence: { epoch: number; epochZkVersion: number }): Promise<void> {
+    this.controller = await ClusterController.start({
+      kzk: this.kzk,
+      brokerId: this.brokerId,
+      fence,
+      channel: this.channel,
+      interBrokerListener: INTER_BROKER_LISTENER,
+      log: this.log,
+      onMoved: () => void this.election.start(),
+    });
+  }
+
+  private async resignController(): Promise<void> {
+    const c = this.controller;
+    this.controller = null;
+    await c?.stop();
+    this.channel.close();
+  }
+
+  private watchSession(session: ZkSession): void {
+    session.once('expired', () => void this.renewSession());
+  }
+
+  /** A new session after expiry: register again and rejoin the election; bounded retries while ZooKeeper is unreachable. */
+  private async renewSession(): Promise<void> {
+    if (this.stopping) return;
+    this.log.warn(`broker ${this.brokerId}: ZooKeeper session expired; registering again`);
+    await this.election.sessionLost();
+    const old = this.kzk.zk;
+    await old.close();
+    for (let attempt = 0; attempt < REREGISTER_ATTEMPTS && !this.stopping; attempt++) {
+      try {
+        const session = await ZkSession.connect(this.connect, this.sessionOptions);
+        if (this.stopping) {
+          await session.close();
+          return;
+        }
+        this.kzk.zk = session;
+        await this.register();
+        await this.catalog.watchConfigChanges();
+        await this.election.start();
+        this.watchSession(session);
+        return;
+      } catch (err) {
+        this.log.warn(`broker ${this.brokerId}: rejoining the cluster failed (${(err as Error).message}); retrying`);
+        await new Promise((r) => setTimeout(r, REREGISTER_BACKOFF_MS));
+      }
+    }
+  }
+
+  /** Leaves the cluster (resigning as controller, closing the session), then stops the broker. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.election?.stop().catch(() => undefined);
+    await this.kzk.zk.close();
+    await this.broker.stop();
+  }
+}
+
+function readMetaProperties(dir: string): { clusterId: string; brokerId: number } | null {
+  const path = join(dir, 'meta.properties');
+  if (!existsSync(path)) return null;
+  const text = readFileSync(path, 'utf8');
+  const cluster = /^cluster\.id=(.+)$/m.exec(text);
+  const broker = /^broker\.id=(-?\d+)$/m.exec(text);
+  if (cluster === null || broker === null) return null;
+  return { clusterId: cluster[1]!.trim(), brokerId: Number(broker[1]) };
+}

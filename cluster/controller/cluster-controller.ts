@@ -1,0 +1,375 @@
+/**
+ * The active controller of a ZooKeeper-mode cluster (Kafka's KafkaController,
+ * for replication factor 1 here): one event loop over what ZooKeeper says,
+ * each event handled to the end before the next.
+ *
+ * - startup (elected): read the live brokers, every topic's assignment and
+ *   partition states; give new partitions a state, elect leaders for
+ *   partitions whose leader is gone or back; send every live broker the
+ *   whole metadata (UpdateMetadata) and its replicas (LeaderAndIsr).
+ * - /brokers/ids changed: brokers that left lose their leaderships (leader
+ *   -1 while no replica in the ISR is live), brokers that came (or came back
+ *   with a new registration) get their replicas, and leaders are elected.
+ * - /brokers/topics changed, or a topic's assignment: new topics and
+ *   partitions get states and leaders.
+ * - /admin/delete_topics changed: the marked topics' replicas are stopped and
+ *   deleted (StopReplica), then the topics' znodes.
+ *
+ * Every ZooKeeper write is fenced by the controller epoch; a
+ * ControllerMovedError stops the loop and tells the owner (`onMoved`).
+ * Watches are one-shot: each handler reads again with a new watch.
+ *
+ * UpdateMetadata always carries the whole cluster: a broker takes each one
+ * as its complete view, so a topic absent from it is deleted.
+ */
+import type { Logger } from '../../actors/runtime/index.js';
+import type { BrokerId, TopicName, Uuid } from '../../protocol/index.js';
+import { ControllerMovedError, type ControllerFence, type KafkaZk, type PartitionStateWithVersion, type RegisteredBroker } from '../kafka-zk.js';
+import type { Endpoint, PartitionState } from '../zookeeper/znodes.js';
+import { ZkMultiError } from '../zookeeper/session.js';
+import type { ControllerChannel } from './controller-channel.js';
+import { initialPartitionState, nextPartitionState } from './partition-election.js';
+
+/** Versions Kafka 3.9's ZooKeeper-mode controller sends at its current metadata version. */
+export const LEADER_AND_ISR_VERSION = 6;
+export const UPDATE_METADATA_VERSION = 7;
+export const STOP_REPLICA_VERSION = 3;
+/** Kafka's LeaderAndIsr.EpochDuringDelete: the leader epoch a StopReplica that deletes carries. */
+const EPOCH_DURING_DELETE = -2;
+const SECURITY_PROTOCOLS: Record<string, number> = { PLAINTEXT: 0, SSL: 1, SASL_PLAINTEXT: 2, SASL_SSL: 3 };
+
+interface TopicState {
+  readonly id: string;
+  replicas: Map<number, readonly number[]>;
+  states: Map<number, PartitionStateWithVersion>;
+}
+
+export interface ControllerOptions {
+  readonly kzk: KafkaZk;
+  readonly brokerId: number;
+  readonly fence: ControllerFence;
+  readonly channel: ControllerChannel;
+  /** The listener brokers reach each other on (inter.broker.listener.name). */
+  readonly interBrokerListener: string;
+  readonly log: Logger;
+  /** Called once when a newer controller has taken over (this one has stopped). */
+  readonly onMoved: () => void;
+}
+
+export class ClusterController {
+  private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private live = new Map<number, RegisteredBroker>();
+  private readonly topics = new Map<string, TopicState>();
+
+  private constructor(private readonly o: ControllerOptions) {}
+
+  /** Starts the loop; resolves once the startup event is handled (every broker has been sent the state). */
+  static async start(o: ControllerOptions): Promise<ClusterController> {
+    const c = new ClusterController(o);
+    await c.enqueue('startup', () => c.onStartup());
+    return c;
+  }
+
+  get epoch(): number {
+    return this.o.fence.epoch;
+  }
+
+  get active(): boolean {
+    return !this.stopped;
+  }
+
+  /** Stops handling events (resignation); what is running finishes first. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.chain;
+  }
+
+  private enqueue(name: string, fn: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(async () => {
+      if (this.stopped) return;
+      try {
+        await fn();
+      } catch (err) {
+        if (err instanceof ControllerMovedError) {
+          this.o.log.warn(`controller ${this.o.brokerId} (epoch ${this.epoch}) moved: ${err.message}`);
+          this.stopped = true;
+          this.o.onMoved();
+          return;
+        }
+        if (this.stopped) return;
+        this.o.log.error(`controller event ${name} failed: ${(err as Error).message}`);
+      }
+    });
+    this.chain = run;
+    return run;
+  }
+
+  private watch(name: string, fn: () => Promise<void>): () => void {
+    return () => {
+      if (!this.stopped) void this.enqueue(name, fn);
+    };
+  }
+
+  // ---- events
+
+  private async onStartup(): Promise<void> {
+    this.live = await this.o.kzk.brokers(this.watch('brokers', () => this.onBrokerChange()));
+    this.o.channel.setBrokers(this.peers());
+    for (const name of await this.o.kzk.topicNames(this.watch('topics', () => this.onTopicChange()))) await this.loadTopic(name);
+    for (const [name, t] of this.topics) await this.initNewPartitions(name, t);
+    await this.electAll(new Set(this.live.keys()));
+    this.o.log.info(`controller ${this.o.brokerId} active at epoch ${this.epoch}: ${this.live.size} brokers, ${this.topics.size} topics`);
+    await this.sendAll([...this.live.keys()]);
+    await this.onDeletions();
+  }
+
+  private async onBrokerChange(): Promise<void> {
+    const before = this.live;
+    const now = await this.o.kzk.brokers(this.watch('brokers', () => this.onBrokerChange()));
+    const bounced = [...now.keys()].filter((id) => before.has(id) && before.get(id)!.epoch !== now.get(id)!.epoch);
+    const added = [...now.keys()].filter((id) => !before.has(id) || bounced.includes(id));
+    const removed = [...before.keys()].filter((id) => !now.has(id));
+    if (added.length === 0 && removed.length === 0) return;
+    this.o.log.info(`controller: brokers ${[...now.keys()].join(',') || 'none'} live (added ${added.join(',') || 'none'}, removed ${removed.join(',') || 'none'}, bounced ${bounced.join(',') || 'none'})`);
+    this.live = now;
+    this.o.channel.setBrokers(this.peers());
+    // A bounced broker first loses its leaderships, so its new incarnation leads in a new epoch.
+    const changed = new Set<string>();
+    if (bounced.length > 0) for (const k of await this.electAll(new Set([...now.keys()].filter((id) => !bounced.includes(id))))) changed.add(k);
+    for (const k of await this.electAll(new Set(now.keys()))) changed.add(k);
+    await this.sendAll(added, changed);
+  }
+
+  private async onTopicChange(): Promise<void> {
+    const names = new Set(await this.o.kzk.topicNames(this.watch('topics', () => this.onTopicChange())));
+    let any = false;
+    for (const name of [...this.topics.keys()]) {
+      if (!names.has(name)) {
+        this.topics.delete(name);
+        any = true;
+      }
+    }
+    const fresh = new Set<string>();
+    for (const name of names) {
+      if (this.topics.has(name)) continue;
+      const t = await this.loadTopic(name);
+      if (t === undefined) continue;
+      for (const p of await this.initNewPartitions(name, t)) fresh.add(p);
+      any = true;
+    }
+    if (any) await this.sendAll([], fresh);
+  }
+
+  private async onAssignmentChange(name: string): Promise<void> {
+    const t = this.topics.get(name);
+    if (t === undefined) return;
+    const a = await this.o.kzk.topicAssignment(name, this.watch(`assignment ${name}`, () => this.onAssignmentChange(name)));
+    if (a === null) return;
+    for (const [p, r] of a.partitions) if (!t.replicas.has(p)) t.replicas.set(p, r);
+    const fresh = await this.initNewPartitions(name, t);
+    if (fresh.length > 0) await this.sendAll([], new Set(fresh));
+  }
+
+  private async onDeletions(): Promise<void> {
+    const marked = await this.o.kzk.topicsMarkedForDeletion(this.watch('deletions', () => this.onDeletions()));
+    if (marked.length === 0) return;
+    for (const name of marked) {
+      const t = this.topics.get(name);
+      if (t !== undefined) await this.stopReplicas(name, t);
+      this.topics.delete(name);
+      await this.o.kzk.deleteTopicZNodes(this.o.fence, name);
+      this.o.log.info(`controller: topic ${name} deleted`);
+    }
+    await this.sendAll([]);
+  }
+
+  // ---- state
+
+  private async loadTopic(name: string): Promise<TopicState | undefined> {
+    const a = await this.o.kzk.topicAssignment(name, this.watch(`assignment ${name}`, () => this.onAssignmentChange(name)));
+    if (a === null) return undefined;
+    const t: TopicState = { id: a.topicId ?? '', replicas: new Map(a.partitions), states: new Map() };
+    for (const p of a.partitions.keys()) {
+      const s = await this.o.kzk.partitionState(name, p);
+      if (s !== null) t.states.set(p, s);
+    }
+    this.topics.set(name, t);
+    return t;
+  }
+
+  /** Partitions with an assignment and no state yet get their first one; returns their keys. */
+  private async initNewPartitions(name: string, t: TopicState): Promise<string[]> {
+    const fresh = new Map<number, PartitionState>();
+    const live = new Set(this.live.keys());
+    for (const [p, replicas] of t.replicas) if (!t.states.has(p)) fresh.set(p, initialPartitionState(replicas, live, this.epoch));
+    if (fresh.size === 0) return [];
+    try {
+      await this.o.kzk.createPartitionStates(this.o.fence, name, fresh);
+    } catch (err) {
+      // Made by an earlier controller that stopped half way: read what is there.
+      if (!(err instanceof ZkMultiError && err.code === 'NODE_EXISTS')) throw err;
+    }
+    const keys: string[] = [];
+    for (const p of fresh.keys()) {
+      const s = await this.o.kzk.partitionState(name, p);
+      if (s !== null) t.states.set(p, s);
+      keys.push(key(name, p));
+    }
+    // A state read back from an earlier controller may name a leader that is gone.
+    await this.electTopic(name, t, live);
+    return keys;
+  }
+
+  /** Elects leaders everywhere for `live`; returns the keys of the partitions that changed. */
+  private async electAll(live: ReadonlySet<number>): Promise<string[]> {
+    const changed: string[] = [];
+    for (const [name, t] of this.topics) changed.push(...(await this.electTopic(name, t, live)));
+    return changed;
+  }
+
+  private async electTopic(name: string, t: TopicState, live: ReadonlySet<number>): Promise<string[]> {
+    // A conditional write that lost to another writer is read again and recomputed, a bounded number of times.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const updates = new Map<number, { state: PartitionState; zkVersion: number }>();
+      for (const [p, s] of t.states) {
+        const next = nextPartitionState(s, t.replicas.get(p) ?? [], live, this.epoch);
+        if (next !== null) updates.set(p, { state: next, zkVersion: s.zkVersion });
+      }
+      if (updates.size === 0) return [];
+      try {
+        await this.o.kzk.updatePartitionStates(this.o.fence, name, updates);
+      } catch (err) {
+        if (!(err instanceof ZkMultiError && err.code === 'BAD_VERSION')) throw err;
+        for (const p of t.states.keys()) {
+          const s = await this.o.kzk.partitionState(name, p);
+          if (s !== null) t.states.set(p, s);
+        }
+        continue;
+      }
+      for (const [p, u] of updates) t.states.set(p, { ...u.state, zkVersion: u.zkVersion + 1 });
+      return [...updates.keys()].map((p) => key(name, p));
+    }
+    throw new Error(`partition states of ${name} kept changing under the controller`);
+  }
+
+  // ---- requests to brokers
+
+  private peers(): Map<number, { endpoint: Endpoint; epoch: bigint }> {
+    const out = new Map<number, { endpoint: Endpoint; epoch: bigint }>();
+    for (const [id, b] of this.live) {
+      const endpoint = b.endpoints.find((e) => e.listener === this.o.interBrokerListener) ?? b.endpoints[0];
+      if (endpoint !== undefined) out.set(id, { endpoint, epoch: b.epoch });
+    }
+    return out;
+  }
+
+  /**
+   * LeaderAndIsr to `full` brokers for all their replicas and to the replicas
+   * of `changed` partitions, then UpdateMetadata (the whole cluster) to every
+   * live broker.
+   */
+  private async sendAll(full: readonly number[], changed: ReadonlySet<string> = new Set()): Promise<void> {
+    const sends: Array<Promise<unknown>> = [];
+    for (const id of this.live.keys()) {
+      const all = full.includes(id);
+      const body = this.leaderAndIsr(id, (name, p) => all || changed.has(key(name, p)));
+      if (body !== null) sends.push(this.checked(id, 'LeaderAndIsr', this.o.channel.send(id, 4, LEADER_AND_ISR_VERSION, body)));
+    }
+    await Promise.all(sends);
+    const metadata = this.updateMetadata();
+    await Promise.all([...this.live.keys()].map((id) => this.checked(id, 'UpdateMetadata', this.o.channel.send(id, 6, UPDATE_METADATA_VERSION, { ...metadata, brokerEpoch: this.o.channel.epochOf(id) }))));
+  }
+
+  private async checked(id: number, what: string, answer: Promise<{ errorCode: number } | null>): Promise<void> {
+    const r = await answer;
+    if (r !== null && r.errorCode !== 0) this.o.log.warn(`controller: ${what} to broker ${id} answered error ${r.errorCode}`);
+  }
+
+  private leaderAndIsr(brokerId: number, wanted: (topic: string, partition: number) => boolean) {
+    const topicStates = [];
+    const leaders = new Set<number>();
+    for (const [name, t] of this.topics) {
+      const partitionStates = [];
+      for (const [p, s] of t.states) {
+        const replicas = t.replicas.get(p) ?? [];
+        if (!replicas.includes(brokerId) || !wanted(name, p)) continue;
+        if (s.leader >= 0) leaders.add(s.leader);
+        partitionStates.push({
+          topicName: name as TopicName,
+          partitionIndex: p,
+          controllerEpoch: this.epoch,
+          leader: s.leader as BrokerId,
+          leaderEpoch: s.leaderEpoch,
+          isr: s.isr as BrokerId[],
+          partitionEpoch: s.zkVersion,
+          replicas: replicas as BrokerId[],
+          addingReplicas: [],
+          removingReplicas: [],
+          isNew: false,
+          leaderRecoveryState: 0,
+        });
+      }
+      if (partitionStates.length > 0) topicStates.push({ topicName: name as TopicName, topicId: t.id as Uuid, partitionStates });
+    }
+    if (topicStates.length === 0) return null;
+    const liveLeaders = [...leaders].flatMap((id) => {
+      const e = this.peers().get(id)?.endpoint;
+      return e === undefined ? [] : [{ brokerId: id as BrokerId, hostName: e.host, port: e.port }];
+    });
+    return { controllerId: this.o.brokerId as BrokerId, isKRaftController: false, controllerEpoch: this.epoch, brokerEpoch: this.o.channel.epochOf(brokerId), type: 0, ungroupedPartitionStates: [], topicStates, liveLeaders };
+  }
+
+  private updateMetadata() {
+    const live = new Set(this.live.keys());
+    const topicStates = [...this.topics].map(([name, t]) => ({
+      topicName: name as TopicName,
+      topicId: t.id as Uuid,
+      partitionStates: [...t.states].map(([p, s]) => {
+        const replicas = t.replicas.get(p) ?? [];
+        return {
+          topicName: name as TopicName,
+          partitionIndex: p,
+          controllerEpoch: s.controllerEpoch,
+          leader: s.leader as BrokerId,
+          leaderEpoch: s.leaderEpoch,
+          isr: s.isr as BrokerId[],
+          zkVersion: s.zkVersion,
+          replicas: replicas as BrokerId[],
+          offlineReplicas: replicas.filter((r) => !live.has(r)) as BrokerId[],
+        };
+      }),
+    }));
+    const liveBrokers = [...this.live.values()].map((b) => ({
+      id: b.id as BrokerId,
+      endpoints: b.endpoints.map((e) => ({ port: e.port, host: e.host, listener: e.listener, securityProtocol: SECURITY_PROTOCOLS[e.securityProtocol] ?? 0 })),
+      rack: b.rack,
+    }));
+    return { controllerId: this.o.brokerId as BrokerId, isKRaftController: false, type: 0, controllerEpoch: this.epoch, ungroupedPartitionStates: [], topicStates, liveBrokers };
+  }
+
+  private async stopReplicas(name: string, t: TopicState): Promise<void> {
+    const byBroker = new Map<number, number[]>();
+    for (const [p, replicas] of t.replicas) for (const r of replicas) if (this.live.has(r)) byBroker.set(r, [...(byBroker.get(r) ?? []), p]);
+    await Promise.all(
+      [...byBroker].map(([id, partitions]) =>
+        this.checked(
+          id,
+          'StopReplica',
+          this.o.channel.send(id, 5, STOP_REPLICA_VERSION, {
+            controllerId: this.o.brokerId as BrokerId,
+            isKRaftController: false,
+            controllerEpoch: this.epoch,
+            brokerEpoch: this.o.channel.epochOf(id),
+            deletePartitions: false,
+            ungroupedPartitions: [],
+            topics: [],
+            topicStates: [{ topicName: name as TopicName, partitionStates: partitions.map((p) => ({ partitionIndex: p, leaderEpoch: EPOCH_DURING_DELETE, deletePartition: true })) }],
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
