@@ -25,6 +25,8 @@ const USAGE = `usage: samsa <command> [options]
              --timeout-ms, --print-key)
   groups     list|describe|delete|reset-offsets [group] (--topic, --to-earliest, --to-latest,
              --to-offset N, --to-datetime ISO, --execute; dry run without --execute)
+  cluster    up --brokers N [--zookeeper 1|3] [--data-dir DIR]: a local ZooKeeper ensemble
+             and N brokers as processes, until Ctrl-C (docs/cluster.md)
   perf       produce|consume|e2e: load generator with a throughput and latency summary
              (--num-records, --record-size, --throughput, --acks, --partitions,
              --compression, --json; samsa perf produce --help)
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./consume.js')).consumeCommand(args, out);
     case 'groups':
       return (await import('./groups.js')).groupsCommand(args, out);
+    case 'cluster':
+      return (await import('./cluster.js')).clusterCommand(args, out);
     case 'perf':
       // perf parses its own flags (it is also run from bench/ harnesses).
       await (await import('./perf/index.js')).runPerf(rest);
