@@ -1,0 +1,169 @@
+/**
+ * Faults on a real 3-broker cluster over a 3-server ensemble: the controller
+ * killed with SIGKILL, another broker killed and restarted, a ZooKeeper
+ * server killed, the whole ensemble stopped and started. Every acknowledged
+ * record is read back after each.
+ */
+import { KafkaClient } from '../../cli/console/client.js';
+import { KafkaConnection } from '../../protocol/client/connection.js';
+import { ErrorCode, type TopicName } from '../../protocol/index.js';
+import { startTestCluster, type TestCluster } from '../../testing.js';
+import { Kafka, logLevel } from '../integration/helpers.js';
+import { waitFor, zkTest } from './zookeeper-helpers.js';
+
+const test = zkTest();
+const SESSION_MS = 3_000;
+let c: TestCluster;
+let acked = 0;
+const TOPIC = 'faults';
+
+test.before(async () => {
+  c = await startTestCluster({ brokers: 3, zookeepers: 3, sessionTimeoutMs: SESSION_MS });
+  const admin = kafka().admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 6 }], waitForLeaders: true });
+  await admin.disconnect();
+});
+test.after.always(async () => {
+  await c?.stop();
+});
+
+function kafka() {
+  return new Kafka({ brokers: c.bootstrap.split(','), clientId: 'failover', logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 } });
+}
+
+/** Metadata of the test topic from one running broker. */
+async function describe(): Promise<{ controllerId: number; brokers: number[]; partitions: Array<{ p: number; errorCode: number; leader: number; epoch: number }> }> {
+  for (const id of c.cluster.brokerIds) {
+    const b = c.cluster.broker(id);
+    if (b === undefined) continue;
+    try {
+      const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: b.port, connectTimeoutMs: 2_000 });
+      const r = await conn.request(3, 12, { topics: [{ name: TOPIC as TopicName, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' as never }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      conn.close();
+      return {
+        controllerId: r.controllerId,
+        brokers: r.brokers.map((x) => x.nodeId as number).sort(),
+        partitions: r.topics[0]!.partitions.map((p) => ({ p: p.partitionIndex, errorCode: p.errorCode, leader: p.leaderId, epoch: p.leaderEpoch })).sort((a, b) => a.p - b.p),
+      };
+    } catch {
+      // try the next broker
+    }
+  }
+  throw new Error('no broker answered');
+}
+
+/**
+ * Produces `n` records with acks=all, straight to the leader of each partition
+ * that has one now (kafkajs refuses to produce to a topic while any of its
+ * partitions is leaderless); counts the acknowledged ones.
+ */
+async function produce(n: number, tag: string): Promise<void> {
+  const { partitions } = await describe();
+  const led = partitions.filter((p) => p.leader >= 0);
+  const clients = new Map<number, KafkaClient>();
+  try {
+    for (let i = 0; i < n; i += 10) {
+      const p = led[(i / 10) % led.length]!;
+      let client = clients.get(p.leader);
+      if (client === undefined) clients.set(p.leader, (client = await KafkaClient.connect(c.cluster.broker(p.leader)!.bootstrap)));
+      const records = Array.from({ length: Math.min(10, n - i) }, (_, j) => ({ value: Buffer.from(`${tag}-${i + j}`) }));
+      await client.produce(TOPIC, p.p, records, { acks: -1 });
+      acked += records.length;
+    }
+  } finally {
+    for (const cl of clients.values()) cl.close();
+  }
+}
+
+/** Every record stored, once every partition has a leader again. */
+async function storedCount(): Promise<number> {
+  const admin = kafka().admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(TOPIC);
+  await admin.disconnect();
+  return offsets.reduce((n, o) => n + Number(o.high), 0);
+}
+
+/** Every broker runs and knows all six partitions, each with a leader (a broker just started knows nothing until the controller tells it). */
+const allLed = async () => {
+  for (const id of c.cluster.brokerIds) if (c.cluster.broker(id) === undefined) return false;
+  const d = await describe().catch(() => null);
+  return d !== null && d.brokers.length === 3 && d.partitions.length === 6 && d.partitions.every((p) => p.errorCode === 0 && p.leader >= 0);
+};
+
+test('kill -9 of the controller: another broker takes over within the session timeout; its partitions are offline until it returns, then lead in a new epoch, nothing lost', async (t) => {
+  t.not(await waitFor(allLed, 30_000), -1);
+  await produce(120, 'before');
+  const before = await describe();
+  const old = before.controllerId;
+  const killedAt = Date.now();
+  await c.cluster.killBroker(old);
+  const took = await waitFor(async () => {
+    const d = await describe().catch(() => null);
+    return d !== null && d.controllerId !== old && d.controllerId >= 0 && !d.brokers.includes(old);
+  }, SESSION_MS + 20_000);
+  t.not(took, -1, 'a new controller');
+  t.log(`new controller ${(await describe()).controllerId} ${Date.now() - killedAt} ms after kill -9 of controller ${old} (session timeout ${SESSION_MS} ms)`);
+  const during = await describe();
+  const offline = during.partitions.filter((p) => before.partitions.find((b) => b.p === p.p)!.leader === old);
+  t.true(offline.length > 0);
+  t.true(offline.every((p) => p.errorCode === ErrorCode.LEADER_NOT_AVAILABLE && p.leader === -1), JSON.stringify(offline));
+  // A Produce to a broker that does not lead the partition is refused as Kafka refuses it.
+  const led = during.partitions.find((p) => p.leader >= 0)!;
+  const otherId = c.cluster.brokerIds.find((id) => id !== led.leader && c.cluster.broker(id) !== undefined)!;
+  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: c.cluster.broker(otherId)!.port });
+  const refused = await conn.request(2, 7, { replicaId: -1 as never, isolationLevel: 0, topics: [{ name: TOPIC as TopicName, partitions: [{ partitionIndex: led.p, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }] });
+  conn.close();
+  t.is(refused.topics[0]!.partitions[0]!.errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  await produce(60, 'during');
+  await c.cluster.startBroker(old);
+  t.not(await waitFor(allLed, 30_000), -1, 'every partition leads again');
+  const after = await describe();
+  for (const p of offline) t.true(after.partitions[p.p]!.epoch > p.epoch, `partition ${p.p} leads in a newer epoch`);
+  t.is(await storedCount(), acked, 'every acknowledged record is there');
+});
+
+test('kill -9 of a broker that is not the controller, and its restart: nothing acknowledged is lost and the controller stays', async (t) => {
+  const { controllerId } = await describe();
+  const victim = c.cluster.brokerIds.find((id) => id !== controllerId)!;
+  await produce(90, 'pre-kill');
+  await c.cluster.killBroker(victim);
+  t.not(await waitFor(async () => !(await describe()).brokers.includes(victim), SESSION_MS + 20_000), -1);
+  t.is((await describe()).controllerId, controllerId);
+  await c.cluster.startBroker(victim);
+  t.not(await waitFor(allLed, 30_000), -1);
+  t.is(await storedCount(), acked);
+});
+
+test('a ZooKeeper server killed (the ensemble keeps its quorum): topics are still created and served', async (t) => {
+  const leader = (await c.cluster.ensemble.leader())!;
+  await leader.kill();
+  await c.cluster.ensemble.serving(30_000);
+  const admin = kafka().admin();
+  await admin.connect();
+  t.true(await admin.createTopics({ topics: [{ topic: 'after-zk-kill', numPartitions: 3 }], waitForLeaders: true }));
+  await admin.disconnect();
+  await produce(30, 'zk-member-down');
+  await leader.start();
+  await c.cluster.ensemble.serving(30_000);
+  t.is(await storedCount(), acked);
+});
+
+test('the whole ensemble stopped: brokers keep serving the partitions they lead; started again, the cluster is whole', async (t) => {
+  await Promise.all(c.cluster.ensemble.servers.map((s) => s.kill()));
+  await produce(60, 'zk-down');
+  t.is(await storedCount(), acked, 'produce and fetch go on without ZooKeeper');
+  await Promise.all(c.cluster.ensemble.servers.map((s) => s.start()));
+  await c.cluster.ensemble.serving(30_000);
+  t.not(await waitFor(async () => {
+    const d = await describe().catch(() => null);
+    return d !== null && d.brokers.length === 3 && d.controllerId >= 0;
+  }, 40_000), -1, 'three brokers registered and a controller');
+  const admin = kafka().admin();
+  await admin.connect();
+  t.true(await admin.createTopics({ topics: [{ topic: 'after-zk-restart', numPartitions: 2 }], waitForLeaders: true }));
+  await admin.disconnect();
+  await produce(30, 'zk-back');
+  t.is(await storedCount(), acked);
+});
