@@ -5,6 +5,7 @@
  * produced with keys come back, a consumer group spans brokers, and topic
  * admin works across the cluster.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KafkaConnection } from '../../protocol/client/connection.js';
 import { ErrorCode, type TopicName } from '../../protocol/index.js';
@@ -153,4 +154,31 @@ const python = hasPythonModule('confluent_kafka') && hasPythonModule('kafka');
   const consumed = await py('kafka-python-consume', c.bootstrap, 'py-t', '10000');
   t.is(consumed.count, 10000);
   t.is(consumed.digest, produced.digest);
+});
+
+const ZK_CLI = '/usr/share/zookeeper/bin/zkCli.sh';
+(existsSync(ZK_CLI) ? test : test.skip)("an operator reads the cluster with Debian's zkCli.sh, in Kafka's layout and JSON", async (t) => {
+  const admin = kafka().admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'zkcli-t', numPartitions: 2 }], waitForLeaders: true });
+  await admin.disconnect();
+  const server = c.cluster.ensemble.servers[0]!.address;
+  const get = async (path: string) => {
+    const r = await run(ZK_CLI, ['-server', server, 'get', `/samsa${path}`], { timeoutMs: 30_000 });
+    t.is(r.code, 0, r.stderr);
+    return r.stdout.trim().split('\n').at(-1)!;
+  };
+  const broker = JSON.parse(await get('/brokers/ids/1')) as { version: number; endpoints: string[]; port: number };
+  t.is(broker.version, 5);
+  t.deepEqual(broker.endpoints, [`PLAINTEXT://127.0.0.1:${c.cluster.broker(1)!.port}`]);
+  const controller = JSON.parse(await get('/controller')) as { brokerid: number };
+  t.is(controller.brokerid, (await c.cluster.metadata()).controllerId);
+  t.regex(await get('/controller_epoch'), /^\d+$/);
+  const topic = JSON.parse(await get('/brokers/topics/zkcli-t')) as { version: number; topic_id: string; partitions: Record<string, number[]> };
+  t.is(topic.version, 3);
+  t.deepEqual(Object.keys(topic.partitions), ['0', '1']);
+  const state = JSON.parse(await get('/brokers/topics/zkcli-t/partitions/0/state')) as { leader: number; isr: number[]; leader_epoch: number; controller_epoch: number };
+  t.deepEqual(state.isr, topic.partitions['0']);
+  t.is(state.leader, topic.partitions['0']![0]);
+  t.true(JSON.parse(await get('/cluster/id')).id.length > 0);
 });
