@@ -248,15 +248,33 @@ export class KafkaZk {
     }
   }
 
+  /** Partitions of the topic that have a znode under /brokers/topics/<t>/partitions (a state, or one being made). */
+  async partitionsWithState(topic: string): Promise<number[]> {
+    try {
+      return (await this.zk.children(z.partitionsPath(topic))).filter((n) => /^\d{1,10}$/.test(n)).map(Number);
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return [];
+      throw err;
+    }
+  }
+
   /** New partitions' state znodes (and their parents), under the fence. */
   async createPartitionStates(fence: ControllerFence, topic: string, states: ReadonlyMap<number, z.PartitionState>): Promise<void> {
     await this.zk.mkdirp(z.partitionsPath(topic));
-    const ops: ZkOp[] = [];
-    for (const [p, s] of states) {
-      if ((await this.zk.exists(z.partitionPath(topic, p))) === null) ops.push({ op: 'create', path: z.partitionPath(topic, p), data: null });
-      ops.push({ op: 'create', path: z.partitionStatePath(topic, p), data: z.encodePartitionState(s) });
+    const ops = (withParents: boolean): ZkOp[] =>
+      [...states].flatMap(([p, s]): ZkOp[] => [
+        ...(withParents ? [{ op: 'create' as const, path: z.partitionPath(topic, p), data: null }] : []),
+        { op: 'create', path: z.partitionStatePath(topic, p), data: z.encodePartitionState(s) },
+      ]);
+    try {
+      // New partitions have no znodes yet: one multi per batch, no reads.
+      await this.fenced(fence, ops(true));
+    } catch (err) {
+      if (!(err instanceof ZkMultiError && err.code === 'NODE_EXISTS')) throw err;
+      // Left by a controller that stopped half way: the parents that exist are kept, the states made.
+      for (const p of states.keys()) await this.zk.mkdirp(z.partitionPath(topic, p));
+      await this.fenced(fence, ops(false));
     }
-    await this.fenced(fence, ops);
   }
 
   /** Conditional updates of partition states at the zkVersions given, under the fence. */

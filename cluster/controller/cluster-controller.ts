@@ -190,7 +190,10 @@ export class ClusterController {
     const a = await this.o.kzk.topicAssignment(name, this.watch(`assignment ${name}`, () => this.onAssignmentChange(name)));
     if (a === null) return undefined;
     const t: TopicState = { id: a.topicId ?? '', replicas: new Map(a.partitions), states: new Map() };
+    // Only partitions with a state znode are read (none, for a topic just created).
+    const withState = new Set(await this.o.kzk.partitionsWithState(name));
     for (const p of a.partitions.keys()) {
+      if (!withState.has(p)) continue;
       const s = await this.o.kzk.partitionState(name, p);
       if (s !== null) t.states.set(p, s);
     }
@@ -204,16 +207,21 @@ export class ClusterController {
     const live = new Set(this.live.keys());
     for (const [p, replicas] of t.replicas) if (!t.states.has(p)) fresh.set(p, initialPartitionState(replicas, live, this.epoch));
     if (fresh.size === 0) return [];
+    let created = true;
     try {
       await this.o.kzk.createPartitionStates(this.o.fence, name, fresh);
     } catch (err) {
-      // Made by an earlier controller that stopped half way: read what is there.
+      // States made by an earlier controller that stopped half way: read what is there.
       if (!(err instanceof ZkMultiError && err.code === 'NODE_EXISTS')) throw err;
+      created = false;
     }
     const keys: string[] = [];
-    for (const p of fresh.keys()) {
-      const s = await this.o.kzk.partitionState(name, p);
-      if (s !== null) t.states.set(p, s);
+    for (const [p, s] of fresh) {
+      if (created) t.states.set(p, { ...s, zkVersion: 0 });
+      else {
+        const read = await this.o.kzk.partitionState(name, p);
+        if (read !== null) t.states.set(p, read);
+      }
       keys.push(key(name, p));
     }
     // A state read back from an earlier controller may name a leader that is gone.
