@@ -51,6 +51,12 @@ export class GroupCoordinatorClient {
 
   /** One operation on one partition's coordinator. parkedMs bounds how long a parked answer is awaited. */
   async request<K extends GroupOp['op']>(partition: number, op: Extract<GroupOp, { op: K }>, parkedMs = 0): Promise<Outcome<ReplyByOp[K]>> {
+    try {
+      // The offsets topic first: whether this broker leads a partition of it is known once it exists.
+      await this.opts.prepare?.();
+    } catch (err) {
+      return { ok: false, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, message: `loading the group coordinator failed: ${(err as Error).message}` };
+    }
     if (this.opts.leads !== undefined && !this.opts.leads(partition)) {
       this.#loaded.delete(partition);
       return { ok: false, errorCode: ErrorCode.NOT_COORDINATOR, message: 'This is not the correct coordinator.' };
@@ -82,6 +88,11 @@ export class GroupCoordinatorClient {
 
   /** Loads a partition's coordinator (creating the offsets topic first if needed); false if that failed. */
   async load(partition: number): Promise<boolean> {
+    try {
+      await this.opts.prepare?.();
+    } catch {
+      return false;
+    }
     if (this.opts.leads !== undefined && !this.opts.leads(partition)) return false;
     try {
       await this.#ensureLoaded(partition);

@@ -5,11 +5,11 @@
  * produced with keys come back, a consumer group spans brokers, and topic
  * admin works across the cluster.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KafkaConnection } from '../../protocol/client/connection.js';
 import { ErrorCode, type TopicName } from '../../protocol/index.js';
-import { startTestCluster, type TestCluster } from '../../testing.js';
+import { startTestBroker, startTestCluster, type TestCluster } from '../../testing.js';
 import { hasKcat, hasPythonModule, Kafka, logLevel, PYTHON, run } from '../integration/helpers.js';
 import { zkTest } from './zookeeper-helpers.js';
 
@@ -181,4 +181,26 @@ const ZK_CLI = '/usr/share/zookeeper/bin/zkCli.sh';
   t.deepEqual(state.isr, topic.partitions['0']);
   t.is(state.leader, topic.partitions['0']![0]);
   t.true(JSON.parse(await get('/cluster/id')).id.length > 0);
+});
+
+test('a cluster broker advertises what a single node does, plus the inter-broker APIs at the ranges docs/cluster.md gives', async (t) => {
+  const section = readFileSync(fileURLToPath(new URL('../../../docs/cluster.md', import.meta.url)), 'utf8').split('## Versions narrower than Kafka 3.9')[1]!.split(/\n## /)[0]!;
+  const documented = new Map<number, string>();
+  for (const line of section.split('\n')) {
+    const cells = line.split('|').map((x) => x.trim());
+    if (cells.length >= 7 && /^\d+$/.test(cells[2]!)) documented.set(Number(cells[2]), cells[3]!);
+  }
+  const single = await startTestBroker();
+  t.teardown(() => single.stop());
+  const ranges = async (port: number) => {
+    const conn = await raw(port);
+    const r = await conn.request(18, 3, { clientSoftwareName: 'cluster-check', clientSoftwareVersion: '1' });
+    conn.close();
+    return new Map(r.apiKeys.map((k) => [k.apiKey as number, `${k.minVersion}-${k.maxVersion}`]));
+  };
+  const inCluster = await ranges(c.cluster.broker(1)!.port);
+  const alone = await ranges(single.port);
+  const extra = new Map([...inCluster].filter(([k]) => !alone.has(k)));
+  t.deepEqual(extra, documented);
+  for (const [k, v] of alone) t.is(inCluster.get(k), v, `API ${k} as on a single node`);
 });
