@@ -1,7 +1,9 @@
 /**
  * A small Kafka client over the protocol layer: enough for the CLI's topic
- * tools and console producer/consumer against one broker (the bootstrap
- * server is assumed to lead every partition: true on a single node).
+ * tools, console producer/consumer and group tools. It bootstraps from one
+ * broker and, in a cluster, follows the metadata: produce, fetch and list
+ * offsets go to the partition's leader, topic creation and deletion to the
+ * controller, group requests to the group's coordinator, as Kafka's tools do.
  */
 import { ApiKey, ErrorCode, Reader, Writer, decodeConsumerProtocolAssignment, encodeRequestFrame, errorInfo, type GroupId, type TopicName } from '../../protocol/index.js';
 import { decodeRecordBatch, encodeRecordBatch, recordBatches, type KafkaRecord, type RecordInput } from '../../protocol/records/index.js';
@@ -67,6 +69,15 @@ export interface CommittedOffset {
 const COORDINATOR_RETRIABLE = new Set<number>([ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.NOT_COORDINATOR]);
 const COORDINATOR_ATTEMPTS_MAX = 20;
 const COORDINATOR_RETRY_MS = 250;
+/** Answers after which the leader is looked up again (a failover, a restart). */
+const LEADER_RETRIABLE = new Set<number>([ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.LEADER_NOT_AVAILABLE]);
+const LEADER_ATTEMPTS_MAX = 20;
+const LEADER_RETRY_MS = 250;
+
+interface Node {
+  readonly host: string;
+  readonly port: number;
+}
 
 /** A consumer group member's assignment (ConsumerProtocolAssignment, any version); empty when not decodable. */
 export function decodeAssignment(bytes: Buffer): Map<string, number[]> {
@@ -85,9 +96,16 @@ export function decodeAssignment(bytes: Buffer): Map<string, number[]> {
 }
 
 export class KafkaClient {
+  /** Connections to other brokers of the cluster, by node id. */
+  private readonly others = new Map<number, { node: Node; conn: KafkaConnection }>();
+  private readonly leaders = new Map<string, number>();
+  private nodes = new Map<number, Node>();
+
   private constructor(
+    /** The connection to the bootstrap broker. */
     readonly conn: KafkaConnection,
     private readonly remote: { host: string; port: number },
+    private readonly opts: { clientId: string; timeoutMs: number },
   ) {}
 
   static async connect(bootstrap: string, opts: { clientId?: string; timeoutMs?: number } = {}): Promise<KafkaClient> {
@@ -100,11 +118,69 @@ export class KafkaClient {
       connectTimeoutMs: opts.timeoutMs ?? 30_000,
       requestTimeoutMs: opts.timeoutMs ?? 30_000,
     });
-    return new KafkaClient(conn, remote);
+    return new KafkaClient(conn, remote, { clientId: opts.clientId ?? 'samsa-cli', timeoutMs: opts.timeoutMs ?? 30_000 });
   }
 
   close(): void {
     this.conn.close();
+    for (const o of this.others.values()) o.conn.close();
+    this.others.clear();
+  }
+
+  /** The connection to node `id` (the bootstrap one when it is that broker). */
+  private async connTo(id: number): Promise<KafkaConnection> {
+    let node = this.nodes.get(id);
+    if (node === undefined) {
+      await this.refresh([]);
+      node = this.nodes.get(id);
+    }
+    if (node === undefined) throw new KafkaClientError(ErrorCode.LEADER_NOT_AVAILABLE, `broker ${id} is not in the metadata`);
+    return this.connToNode(node);
+  }
+
+  private async connToNode(node: Node): Promise<KafkaConnection> {
+    if (sameNode(node, this.remote)) return this.conn;
+    for (const [id, o] of this.others) {
+      if (sameNode(o.node, node)) {
+        if (!o.conn.closed) return o.conn;
+        this.others.delete(id);
+      }
+    }
+    const conn = await KafkaConnection.connect({ ...node, clientId: this.opts.clientId, connectTimeoutMs: this.opts.timeoutMs, requestTimeoutMs: this.opts.timeoutMs });
+    this.others.set(this.others.size + 1_000_000, { node, conn });
+    return conn;
+  }
+
+  /** Metadata of `topics`: brokers and partition leaders remembered; returns the controller id. */
+  private async refresh(topics: string[]): Promise<number> {
+    const r = await this.conn.request(3, 12, { topics: topics.map((name) => ({ name: name as TopicName })), allowAutoTopicCreation: false });
+    this.nodes = new Map(r.brokers.map((b) => [b.nodeId as number, { host: b.host, port: b.port }]));
+    for (const t of r.topics) for (const p of t.partitions) if (t.name !== null) this.leaders.set(`${t.name}\u0000${p.partitionIndex}`, p.leaderId);
+    return r.controllerId;
+  }
+
+  /** Runs `op` against the partition's leader, looking the leader up again after a leadership error. */
+  private async onLeader<T>(topic: string, partition: number, op: (conn: KafkaConnection | null) => Promise<{ errorCode: number; message?: string | null; value: T }>): Promise<T> {
+    const key = `${topic}\u0000${partition}`;
+    for (let attempt = 1; ; attempt++) {
+      let leader = this.leaders.get(key);
+      if (leader === undefined || leader < 0) {
+        await this.refresh([topic]);
+        leader = this.leaders.get(key);
+      }
+      // A partition the metadata does not know goes to the bootstrap broker, which answers for it (UNKNOWN_TOPIC_OR_PARTITION).
+      const r = await op(leader === undefined ? this.conn : leader < 0 ? null : await this.connTo(leader));
+      if (r.errorCode === 0) return r.value;
+      if (!LEADER_RETRIABLE.has(r.errorCode) || attempt >= LEADER_ATTEMPTS_MAX) check(r.errorCode, r.message);
+      this.leaders.delete(key);
+      await new Promise((res) => setTimeout(res, LEADER_RETRY_MS));
+    }
+  }
+
+  /** The connection to the controller (CreateTopics, DeleteTopics). */
+  private async controllerConn(): Promise<KafkaConnection> {
+    const id = await this.refresh([]);
+    return id < 0 || !this.nodes.has(id) ? this.conn : this.connToNode(this.nodes.get(id)!);
   }
 
   async metadata(topics: string[] | null, allowAutoCreate = false): Promise<TopicInfo[]> {
@@ -113,7 +189,7 @@ export class KafkaClient {
   }
 
   async createTopic(name: string, partitions: number, configs: Record<string, string> = {}, validateOnly = false) {
-    const r = await this.conn.request(19, 7, {
+    const r = await (await this.controllerConn()).request(19, 7, {
       topics: [{ name: name as TopicName, numPartitions: partitions, replicationFactor: -1, configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
       timeoutMs: 30_000,
       validateOnly,
@@ -124,7 +200,7 @@ export class KafkaClient {
   }
 
   async deleteTopic(name: string): Promise<void> {
-    const r = await this.conn.request(20, 6, { topics: [{ name: name as TopicName }], timeoutMs: 30_000 });
+    const r = await (await this.controllerConn()).request(20, 6, { topics: [{ name: name as TopicName }], timeoutMs: 30_000 });
     check(r.responses[0]!.errorCode, r.responses[0]!.errorMessage);
   }
 
@@ -152,22 +228,28 @@ export class KafkaClient {
       await this.conn.sendOneWay(encodeRequestFrame(new Writer(256), header, body));
       return -1n;
     }
-    const r = await this.conn.request(0, 9, body);
-    const p = r.responses[0]!.partitionResponses[0]!;
-    check(p.errorCode, p.errorMessage);
-    return p.baseOffset;
+    return this.onLeader(topic, partition, async (conn) => {
+      if (conn === null) return { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, value: -1n };
+      const r = await conn.request(0, 9, body);
+      const p = r.responses[0]!.partitionResponses[0]!;
+      return { errorCode: p.errorCode, message: p.errorMessage, value: p.baseOffset };
+    });
   }
 
   async listOffset(topic: string, partition: number, timestamp: bigint): Promise<{ offset: bigint; timestamp: bigint }> {
-    const r = await this.conn.request(2, 7, { replicaId: -1 as never, isolationLevel: 0, topics: [{ name: topic as TopicName, partitions: [{ partitionIndex: partition, timestamp }] }] });
-    const p = r.topics[0]!.partitions[0]!;
-    check(p.errorCode);
-    return { offset: p.offset, timestamp: p.timestamp };
+    return this.onLeader(topic, partition, async (conn) => {
+      if (conn === null) return { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, value: { offset: -1n, timestamp: -1n } };
+      const r = await conn.request(2, 7, { replicaId: -1 as never, isolationLevel: 0, topics: [{ name: topic as TopicName, partitions: [{ partitionIndex: partition, timestamp }] }] });
+      const p = r.topics[0]!.partitions[0]!;
+      return { errorCode: p.errorCode, value: { offset: p.offset, timestamp: p.timestamp } };
+    });
   }
 
   /** One fetch of one partition; records at or after `offset`, decoded. */
   async fetch(topic: string, partition: number, offset: bigint, opts: { maxWaitMs?: number; maxBytes?: number } = {}): Promise<{ records: ConsumedRecord[]; highWatermark: bigint; nextOffset: bigint }> {
-    const r = await this.conn.request(1, 12, {
+    const r = await this.onLeader(topic, partition, async (conn) => {
+      if (conn === null) return { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, value: null };
+      const answer = await conn.request(1, 12, {
       replicaId: -1 as never,
       maxWaitMs: opts.maxWaitMs ?? 500,
       minBytes: 1,
@@ -176,10 +258,11 @@ export class KafkaClient {
       sessionId: 0,
       sessionEpoch: -1,
       topics: [{ topic: topic as TopicName, partitions: [{ partition, fetchOffset: offset, partitionMaxBytes: opts.maxBytes ?? 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n }] }],
+      });
+      if (answer.errorCode !== 0) return { errorCode: answer.errorCode, value: null };
+      return { errorCode: answer.responses[0]!.partitions[0]!.errorCode, value: answer };
     });
-    check(r.errorCode);
-    const p = r.responses[0]!.partitions[0]!;
-    check(p.errorCode);
+    const p = r!.responses[0]!.partitions[0]!;
     const records: ConsumedRecord[] = [];
     let next = offset;
     if (p.records && p.records.length > 0) {
@@ -196,21 +279,13 @@ export class KafkaClient {
     return { records, highWatermark: p.highWatermark, nextOffset: next };
   }
 
-  /**
-   * Runs a group request until the coordinator is loaded. The console client
-   * talks to one broker, which coordinates every group on a single node; a
-   * coordinator elsewhere is reported rather than followed.
-   */
-  private async withCoordinator<T>(groupId: string, op: () => Promise<{ errorCode: number; value: T }>): Promise<T> {
+  /** Runs a group request on the group's coordinator (FindCoordinator), again while it loads or moves. */
+  private async withCoordinator<T>(groupId: string, op: (conn: KafkaConnection) => Promise<{ errorCode: number; value: T }>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const f = await this.conn.request(10, 3, { key: groupId, keyType: 0, coordinatorKeys: [] });
       let errorCode = f.errorCode;
       if (errorCode === 0) {
-        const { host, port } = this.remote;
-        if (f.port !== port || (f.host !== host && !(isLoopback(f.host) && isLoopback(host)))) {
-          throw new Error(`group ${groupId} is coordinated by ${f.host}:${f.port} (node ${f.nodeId}); connect there with --bootstrap-server`);
-        }
-        const r = await op();
+        const r = await op(await this.connToNode({ host: f.host, port: f.port }));
         if (r.errorCode === 0) return r.value;
         errorCode = r.errorCode;
       }
@@ -219,15 +294,22 @@ export class KafkaClient {
     }
   }
 
+  /** Every broker's groups (each lists those it coordinates, as Kafka's tools ask them all). */
   async listGroups(): Promise<GroupListing[]> {
-    const r = await this.conn.request(16, 4, { statesFilter: [], typesFilter: [] });
-    check(r.errorCode);
-    return r.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState }));
+    await this.refresh([]);
+    const nodes = this.nodes.size === 0 ? [this.remote] : [...this.nodes.values()];
+    const out: GroupListing[] = [];
+    for (const node of nodes) {
+      const r = await (await this.connToNode(node)).request(16, 4, { statesFilter: [], typesFilter: [] });
+      check(r.errorCode);
+      out.push(...r.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState })));
+    }
+    return out;
   }
 
   async describeGroup(groupId: string): Promise<GroupDescription> {
-    return this.withCoordinator(groupId, async () => {
-      const r = await this.conn.request(15, 5, { groups: [groupId as GroupId], includeAuthorizedOperations: false });
+    return this.withCoordinator(groupId, async (conn) => {
+      const r = await conn.request(15, 5, { groups: [groupId as GroupId], includeAuthorizedOperations: false });
       const g = r.groups[0]!;
       const consumer = g.protocolType === 'consumer';
       return {
@@ -251,8 +333,8 @@ export class KafkaClient {
 
   /** The group's committed offsets; every committed partition when `topics` is null. */
   async fetchOffsets(groupId: string, topics: { topic: string; partitions: number[] }[] | null): Promise<CommittedOffset[]> {
-    return this.withCoordinator(groupId, async () => {
-      const r = await this.conn.request(9, 7, {
+    return this.withCoordinator(groupId, async (conn) => {
+      const r = await conn.request(9, 7, {
         groupId: groupId as GroupId,
         topics: topics?.map((t) => ({ name: t.topic as TopicName, partitionIndexes: t.partitions })) ?? null,
         requireStable: false,
@@ -272,8 +354,8 @@ export class KafkaClient {
   async commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void> {
     const byTopic = new Map<string, CommittedOffset[]>();
     for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o]);
-    await this.withCoordinator(groupId, async () => {
-      const r = await this.conn.request(8, 8, {
+    await this.withCoordinator(groupId, async (conn) => {
+      const r = await conn.request(8, 8, {
         groupId: groupId as GroupId,
         generationIdOrMemberEpoch: -1,
         memberId: '',
@@ -290,11 +372,16 @@ export class KafkaClient {
   }
 
   async deleteGroup(groupId: string): Promise<void> {
-    await this.withCoordinator(groupId, async () => {
-      const r = await this.conn.request(42, 2, { groupsNames: [groupId as GroupId] });
+    await this.withCoordinator(groupId, async (conn) => {
+      const r = await conn.request(42, 2, { groupsNames: [groupId as GroupId] });
       return { errorCode: r.results[0]!.errorCode, value: undefined };
     });
   }
+}
+
+/** The same broker: equal port, and equal host or both loopback (a broker advertises 127.0.0.1 where the user typed localhost). */
+function sameNode(a: Node, b: Node): boolean {
+  return a.port === b.port && (a.host === b.host || (isLoopback(a.host) && isLoopback(b.host)));
 }
 
 function isLoopback(host: string): boolean {

@@ -204,3 +204,23 @@ test('a cluster broker advertises what a single node does, plus the inter-broker
   t.deepEqual(extra, documented);
   for (const [k, v] of alone) t.is(inCluster.get(k), v, `API ${k} as on a single node`);
 });
+
+test('the samsa CLI works on the cluster from any one broker: topics create goes to the controller, produce to each leader, consume follows the leaders', async (t) => {
+  const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+  const { controllerId } = await c.cluster.metadata();
+  const other = c.cluster.brokerIds.find((id) => id !== controllerId)!;
+  const bs = ['--bootstrap-server', c.cluster.broker(other)!.bootstrap];
+  const samsa = (args: string[], input?: string) => run(process.execPath, [MAIN, ...args, ...bs], { timeoutMs: 60_000, ...(input === undefined ? {} : { input }) });
+  const created = await samsa(['topics', 'create', 'cli-t', '--partitions', '6']);
+  t.is(created.code, 0, created.stderr);
+  const lines = Array.from({ length: 300 }, (_, i) => `k${i}:v${i}`);
+  const produced = await samsa(['produce', '--topic', 'cli-t', '--key-separator', ':'], `${lines.join('\n')}\n`);
+  t.is(produced.code, 0, produced.stderr);
+  const consumed = await samsa(['consume', '--topic', 'cli-t', '--from-beginning', '--max-messages', '300', '--timeout-ms', '10000']);
+  t.is(consumed.code, 0, consumed.stderr);
+  t.deepEqual(consumed.stdout.trim().split('\n').sort(), lines.map((l) => l.split(':')[1]!).sort());
+  const listed = await samsa(['topics', 'list']);
+  t.regex(listed.stdout, /cli-t/);
+  const deleted = await samsa(['topics', 'delete', 'cli-t']);
+  t.is(deleted.code, 0, deleted.stderr);
+});
