@@ -83,7 +83,7 @@ export class ClusterNode {
       let election!: ControllerElection;
       let catalog!: ClusterCatalog;
       const channel = new ControllerChannel(`samsa-controller-${brokerId}`, (m) => log.warn(m));
-      const listenerName = INTER_BROKER_LISTENER;
+      const listenerName = (config.get('inter.broker.listener.name') as string | null) ?? (config.get('security.inter.broker.protocol') as string);
       const interBroker: BrokerExtension = { attach: () => interBrokerHandlers(catalog, kzk, listenerName) };
       const broker = await Broker.start({
         config,

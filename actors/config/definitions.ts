@@ -56,6 +56,8 @@ const defs: ConfigDef[] = [
   { name: 'zookeeper.connect', type: 'string', default: null, doc: 'ZooKeeper ensemble `host:port,host:port[/chroot]` of the cluster this broker joins (docs/cluster.md); unset: a single node with no coordination service.' },
   { name: 'zookeeper.connection.timeout.ms', type: 'int', default: 18000, doc: 'How long start-up waits for a ZooKeeper session.', min: 1 },
   { name: 'zookeeper.session.timeout.ms', type: 'int', default: 18000, doc: 'ZooKeeper session timeout: a broker that stops heartbeating for this long leaves the cluster (its registration and, if it is the controller, /controller go).', min: 1 },
+  { name: 'inter.broker.listener.name', type: 'string', default: null, doc: 'Listener brokers and the controller reach each other on; unset: the one of security.inter.broker.protocol. Only PLAINTEXT is served.', oneOf: ['PLAINTEXT'] },
+  { name: 'security.inter.broker.protocol', type: 'string', default: 'PLAINTEXT', doc: 'Security protocol between brokers; only PLAINTEXT is served.', oneOf: ['PLAINTEXT'] },
   { name: 'broker.rack', type: 'string', default: null, doc: 'Rack of this broker, registered in ZooKeeper and given to clients in Metadata; replica placement spreads over racks.' },
   { name: 'broker.id.generation.enable', type: 'boolean', default: true, doc: 'In a cluster, broker.id=-1 takes an id generated from /brokers/seqid, above reserved.broker.max.id.' },
   { name: 'reserved.broker.max.id', type: 'int', default: 1000, doc: 'Largest broker id that is never generated.', min: 0 },

@@ -76,6 +76,8 @@ const LISTENERS: Rule = {
 export const BROKER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['broker.id', int(-1n)],
   ['broker.rack', text],
+  ['inter.broker.listener.name', { kind: 'cases', accept: ['PLAINTEXT'], refuse: ['SSL', 'BROKERS'] }],
+  ['security.inter.broker.protocol', { kind: 'cases', accept: ['PLAINTEXT'], refuse: ['SSL', 'SASL_SSL'] }],
   ['broker.id.generation.enable', bool],
   ['reserved.broker.max.id', int(0n)],
   ['node.id', int(0n)],
