@@ -167,3 +167,25 @@ test('the whole ensemble stopped: brokers keep serving the partitions they lead;
   await produce(30, 'zk-back');
   t.is(await storedCount(), acked);
 });
+
+test('the controller paused (SIGSTOP) past its session: another takes over; woken, it finds its session expired, resigns, registers again, and the cluster is whole', async (t) => {
+  t.not(await waitFor(allLed, 30_000), -1);
+  const { controllerId: old } = await describe();
+  const paused = c.cluster.broker(old)!;
+  paused.signal('SIGSTOP');
+  let resumed = false;
+  t.teardown(() => {
+    if (!resumed) paused.signal('SIGCONT');
+  });
+  t.not(await waitFor(async () => {
+    const d = await describe().catch(() => null);
+    return d !== null && d.controllerId >= 0 && d.controllerId !== old && !d.brokers.includes(old);
+  }, SESSION_MS + 20_000), -1, 'a new controller while the old one sleeps');
+  const { controllerId: next } = await describe();
+  paused.signal('SIGCONT');
+  resumed = true;
+  t.not(await waitFor(allLed, 40_000), -1, 'the woken broker registered again and leads its partitions');
+  t.is((await describe()).controllerId, next, 'the deposed controller did not take the cluster back');
+  await produce(30, 'after-pause');
+  t.is(await storedCount(), acked);
+});
