@@ -28,6 +28,8 @@ import { ClusterController } from './controller/cluster-controller.js';
 import { ControllerChannel } from './controller/controller-channel.js';
 import { ControllerElection } from './controller/election.js';
 import { KafkaZk } from './kafka-zk.js';
+import { KafkaConnection } from '../protocol/client/connection.js';
+import type { BrokerId } from '../protocol/index.js';
 import { ZkSession } from './zookeeper/session.js';
 import type { Endpoint } from './zookeeper/znodes.js';
 
@@ -84,7 +86,8 @@ export class ClusterNode {
       let catalog!: ClusterCatalog;
       const channel = new ControllerChannel(`samsa-controller-${brokerId}`, (m) => log.warn(m));
       const listenerName = (config.get('inter.broker.listener.name') as string | null) ?? (config.get('security.inter.broker.protocol') as string);
-      const interBroker: BrokerExtension = { attach: () => interBrokerHandlers(catalog, kzk, listenerName) };
+      let node: ClusterNode | undefined;
+      const interBroker: BrokerExtension = { attach: () => interBrokerHandlers(catalog, kzk, listenerName, () => node?.activeController ?? null) };
       const broker = await Broker.start({
         config,
         logger: log,
@@ -95,25 +98,26 @@ export class ClusterNode {
         },
       });
       writeMetaProperties(config.logDir, clusterId, brokerId);
-      const node = new ClusterNode(broker, kzk, catalog, undefined as never, channel, connect, sessionOptions, log);
+      node = new ClusterNode(broker, kzk, catalog, undefined as never, channel, connect, sessionOptions, log);
       election = new ControllerElection({
         kzk,
         brokerId,
         log,
-        onElected: (fence) => node.becomeController(fence),
-        onResigned: () => node.resignController(),
+        onElected: (fence) => node!.becomeController(fence),
+        onResigned: () => node!.resignController(),
       });
       (node as { election: ControllerElection }).election = election;
+      const started = node;
       try {
-        await node.register();
+        await started.register();
         await catalog.watchConfigChanges();
         await election.start();
-        node.watchSession(session);
+        started.watchSession(session);
       } catch (err) {
-        await node.stop();
+        await started.stop();
         throw err;
       }
-      return node;
+      return started;
     } catch (err) {
       await session.close();
       throw err;
@@ -122,6 +126,11 @@ export class ClusterNode {
 
   get brokerId(): number {
     return this.broker.brokerId;
+  }
+
+  /** The controller this broker runs now, if it is the active one. */
+  get activeController(): ClusterController | null {
+    return this.election.active ? this.controller : null;
   }
 
   /** The endpoints this broker registers: its advertised listener (the bound port when advertised 0). */
@@ -185,10 +194,37 @@ export class ClusterNode {
     }
   }
 
+  /**
+   * Asks the controller to move this broker's leaderships away before it
+   * stops (Kafka's controlled shutdown): bounded retries while partitions
+   * remain. The broker stops either way.
+   */
+  private async controlledShutdown(): Promise<void> {
+    const retries = this.broker.config.get('controlled.shutdown.max.retries') as number;
+    const backoffMs = this.broker.config.get('controlled.shutdown.retry.backoff.ms') as number;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      const id = await this.kzk.controllerId();
+      const brokers = await this.kzk.brokers();
+      const me = brokers.get(this.brokerId);
+      const target = id === null ? undefined : brokers.get(id)?.endpoints[0];
+      if (me === undefined || target === undefined) return;
+      const conn = await KafkaConnection.connect({ host: target.host, port: target.port, clientId: `samsa-broker-${this.brokerId}`, connectTimeoutMs: 5_000, requestTimeoutMs: 30_000 });
+      try {
+        const r = await conn.request(7, 3, { brokerId: this.brokerId as BrokerId, brokerEpoch: me.epoch });
+        if (r.errorCode === 0 && r.remainingPartitions.length === 0) return;
+        this.log.info(`controlled shutdown: ${r.errorCode === 0 ? `${r.remainingPartitions.length} partitions still led here` : `error ${r.errorCode}`}; ${attempt < retries ? 'asking again' : 'stopping anyway'}`);
+      } finally {
+        conn.close();
+      }
+      if (attempt < retries) await new Promise((res) => setTimeout(res, backoffMs));
+    }
+  }
+
   /** Leaves the cluster (resigning as controller, closing the session), then stops the broker. Idempotent. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    if (this.broker.config.get('controlled.shutdown.enable') === true) await this.controlledShutdown().catch((err) => this.log.warn(`controlled shutdown: ${(err as Error).message}`));
     await this.election?.stop().catch(() => undefined);
     await this.kzk.zk.close();
     await this.broker.stop();

@@ -1,7 +1,8 @@
 /**
  * The requests a ZooKeeper-mode controller sends brokers: LeaderAndIsr (4),
  * StopReplica (5) and UpdateMetadata (6), at the versions that carry topic
- * ids. A request is taken only from the controller ZooKeeper names now, at
+ * ids; and ControlledShutdown (7), which a stopping broker sends the
+ * controller. A request is taken only from the controller ZooKeeper names now, at
  * the current controller epoch (STALE_CONTROLLER_EPOCH otherwise): without
  * authorisation this is what keeps a client from steering the broker.
  */
@@ -16,7 +17,10 @@ import type { ClusterCatalog, SnapshotTopic } from './cluster-catalog.js';
 /** Kafka's LeaderAndIsr.LeaderDuringDelete: a partition of a topic being deleted. */
 const LEADER_DURING_DELETE = -2;
 
-export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, listener: string): ReadonlyArray<ApiHandler<ApiKey>> {
+/** What ControlledShutdown asks of the active controller (null when this broker is not it). */
+export type ControlledShutdownTarget = () => { controlledShutdown(brokerId: number, brokerEpoch: bigint): Promise<{ error: string | null; remaining: Array<{ topic: string; partition: number }> }> } | null;
+
+export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, listener: string, controller: ControlledShutdownTarget): ReadonlyArray<ApiHandler<ApiKey>> {
   /** Null when the request comes from the current controller, else the error to answer with. */
   async function fromController(controllerId: number, controllerEpoch: number): Promise<number | null> {
     const [id, epoch] = await Promise.all([kzk.controllerId(), kzk.controllerEpoch()]);
@@ -92,7 +96,20 @@ export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, liste
     errorResponse: (_req, errorCode) => ({ errorCode }),
   });
 
-  return [leaderAndIsr, stopReplica, updateMetadata] as unknown as ReadonlyArray<ApiHandler<ApiKey>>;
+  const controlledShutdown = defineHandler({
+    apiKey: 7,
+    advertised: { min: 2, max: 3 },
+    accepts: { min: 2, max: 3 },
+    async handle(_ctx, req) {
+      const c = controller();
+      if (c === null) return { errorCode: code('NOT_CONTROLLER'), remainingPartitions: [] };
+      const r = await c.controlledShutdown(req.brokerId, req.brokerEpoch);
+      return { errorCode: r.error === null ? 0 : code(r.error as ErrorName), remainingPartitions: r.remaining.map((p) => ({ topicName: p.topic as TopicName, partitionIndex: p.partition })) };
+    },
+    errorResponse: (_req, errorCode) => ({ errorCode, remainingPartitions: [] }),
+  });
+
+  return [leaderAndIsr, stopReplica, updateMetadata, controlledShutdown] as unknown as ReadonlyArray<ApiHandler<ApiKey>>;
 }
 
 const errorCode = (name: string | null): number => (name === null ? 0 : code(name as ErrorName));

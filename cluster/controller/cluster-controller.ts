@@ -61,6 +61,8 @@ export class ClusterController {
   private stopped = false;
   private live = new Map<number, RegisteredBroker>();
   private readonly topics = new Map<string, TopicState>();
+  /** Brokers that asked for a controlled shutdown: kept out of elections until they leave. */
+  private readonly shuttingDown = new Set<number>();
 
   private constructor(private readonly o: ControllerOptions) {}
 
@@ -77,6 +79,35 @@ export class ClusterController {
 
   get active(): boolean {
     return !this.stopped;
+  }
+
+  /**
+   * ControlledShutdown (Kafka's KafkaController.doControlledShutdown): the
+   * broker is no longer elected leader anywhere, and the partitions it leads
+   * that another live ISR member could take move to it. What it still leads
+   * with more than one replica is returned (the broker waits and asks again);
+   * a partition of one replica cannot move and is not counted, as in Kafka, so
+   * with replication factor 1 the answer is empty and the broker stops.
+   */
+  controlledShutdown(brokerId: number, brokerEpoch: bigint): Promise<{ error: 'STALE_BROKER_EPOCH' | 'BROKER_NOT_AVAILABLE' | null; remaining: Array<{ topic: string; partition: number }> }> {
+    return new Promise((resolve, reject) => {
+      void this.enqueue('controlled shutdown', async () => {
+        const b = this.live.get(brokerId);
+        if (b === undefined) return resolve({ error: 'BROKER_NOT_AVAILABLE', remaining: [] });
+        if (brokerEpoch !== -1n && b.epoch !== brokerEpoch) return resolve({ error: 'STALE_BROKER_EPOCH', remaining: [] });
+        this.shuttingDown.add(brokerId);
+        const changed = new Set(await this.electAll(this.electable()));
+        if (changed.size > 0) await this.sendAll([], changed);
+        const remaining: Array<{ topic: string; partition: number }> = [];
+        for (const [name, t] of this.topics) for (const [p, s] of t.states) if (s.leader === brokerId && (t.replicas.get(p)?.length ?? 0) > 1) remaining.push({ topic: name, partition: p });
+        resolve({ error: null, remaining });
+      }).then(() => reject(new Error('the controller stopped')), reject);
+    });
+  }
+
+  /** Brokers a leader may be elected among: live, and not shutting down. */
+  private electable(): Set<number> {
+    return new Set([...this.live.keys()].filter((id) => !this.shuttingDown.has(id)));
   }
 
   /** Stops handling events (resignation); what is running finishes first. */
@@ -118,7 +149,7 @@ export class ClusterController {
     this.o.channel.setBrokers(this.peers());
     for (const name of await this.o.kzk.topicNames(this.watch('topics', () => this.onTopicChange()))) await this.loadTopic(name);
     for (const [name, t] of this.topics) await this.initNewPartitions(name, t);
-    await this.electAll(new Set(this.live.keys()));
+    await this.electAll(this.electable());
     this.o.log.info(`controller ${this.o.brokerId} active at epoch ${this.epoch}: ${this.live.size} brokers, ${this.topics.size} topics`);
     await this.sendAll([...this.live.keys()]);
     await this.onDeletions();
@@ -133,11 +164,12 @@ export class ClusterController {
     if (added.length === 0 && removed.length === 0) return;
     this.o.log.info(`controller: brokers ${[...now.keys()].join(',') || 'none'} live (added ${added.join(',') || 'none'}, removed ${removed.join(',') || 'none'}, bounced ${bounced.join(',') || 'none'})`);
     this.live = now;
+    for (const id of [...this.shuttingDown]) if (!now.has(id) || bounced.includes(id)) this.shuttingDown.delete(id);
     this.o.channel.setBrokers(this.peers());
     // A bounced broker first loses its leaderships, so its new incarnation leads in a new epoch.
     const changed = new Set<string>();
-    if (bounced.length > 0) for (const k of await this.electAll(new Set([...now.keys()].filter((id) => !bounced.includes(id))))) changed.add(k);
-    for (const k of await this.electAll(new Set(now.keys()))) changed.add(k);
+    if (bounced.length > 0) for (const k of await this.electAll(new Set([...this.electable()].filter((id) => !bounced.includes(id))))) changed.add(k);
+    for (const k of await this.electAll(this.electable())) changed.add(k);
     await this.sendAll(added, changed);
   }
 
@@ -204,7 +236,7 @@ export class ClusterController {
   /** Partitions with an assignment and no state yet get their first one; returns their keys. */
   private async initNewPartitions(name: string, t: TopicState): Promise<string[]> {
     const fresh = new Map<number, PartitionState>();
-    const live = new Set(this.live.keys());
+    const live = this.electable();
     for (const [p, replicas] of t.replicas) if (!t.states.has(p)) fresh.set(p, initialPartitionState(replicas, live, this.epoch));
     if (fresh.size === 0) return [];
     let created = true;
@@ -240,8 +272,11 @@ export class ClusterController {
     // A conditional write that lost to another writer is read again and recomputed, a bounded number of times.
     for (let attempt = 0; attempt < 3; attempt++) {
       const updates = new Map<number, { state: PartitionState; zkVersion: number }>();
+      // A partition of one replica stays with a broker shutting down (nowhere to move it, as in Kafka) until it leaves.
+      const single = new Set([...live, ...[...this.shuttingDown].filter((id) => this.live.has(id))]);
       for (const [p, s] of t.states) {
-        const next = nextPartitionState(s, t.replicas.get(p) ?? [], live, this.epoch);
+        const replicas = t.replicas.get(p) ?? [];
+        const next = nextPartitionState(s, replicas, replicas.length > 1 ? live : single, this.epoch);
         if (next !== null) updates.set(p, { state: next, zkVersion: s.zkVersion });
       }
       if (updates.size === 0) return [];

@@ -76,6 +76,9 @@ const LISTENERS: Rule = {
 export const BROKER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['broker.id', int(-1n)],
   ['broker.rack', text],
+  ['controlled.shutdown.enable', bool],
+  ['controlled.shutdown.max.retries', int(0n)],
+  ['controlled.shutdown.retry.backoff.ms', long(0n)],
   ['inter.broker.listener.name', { kind: 'cases', accept: ['PLAINTEXT'], refuse: ['SSL', 'BROKERS'] }],
   ['security.inter.broker.protocol', { kind: 'cases', accept: ['PLAINTEXT'], refuse: ['SSL', 'SASL_SSL'] }],
   ['broker.id.generation.enable', bool],

@@ -189,3 +189,28 @@ test('the controller paused (SIGSTOP) past its session: another takes over; woke
   await produce(30, 'after-pause');
   t.is(await storedCount(), acked);
 });
+
+test('ControlledShutdown: refused off the controller and for a stale broker epoch; a graceful stop leaves the cluster at once, not after the session timeout', async (t) => {
+  t.not(await waitFor(allLed, 30_000), -1);
+  const { controllerId } = await describe();
+  const other = c.cluster.brokerIds.find((id) => id !== controllerId)!;
+  const ask = async (to: number, brokerEpoch: bigint) => {
+    const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: c.cluster.broker(to)!.port });
+    const r = await conn.request(7, 3, { brokerId: other as never, brokerEpoch });
+    conn.close();
+    return r;
+  };
+  t.is((await ask(other, -1n)).errorCode, ErrorCode.NOT_CONTROLLER);
+  t.is((await ask(controllerId, 1n)).errorCode, ErrorCode.STALE_BROKER_EPOCH);
+  const started = Date.now();
+  const exit = await c.cluster.broker(other)!.stop();
+  t.is(exit.code, 0);
+  await c.cluster.stopBroker(other);
+  const gone = await waitFor(async () => !(await describe()).brokers.includes(other), 10_000);
+  t.not(gone, -1);
+  t.log(`broker ${other} out of the cluster ${Date.now() - started} ms after SIGTERM (session timeout ${SESSION_MS} ms)`);
+  t.true(Date.now() - started < SESSION_MS + 1_000, 'its session closed rather than timed out');
+  await c.cluster.startBroker(other);
+  t.not(await waitFor(allLed, 30_000), -1);
+  t.is(await storedCount(), acked);
+});
