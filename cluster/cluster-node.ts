@@ -109,6 +109,7 @@ export class ClusterNode {
       (node as { election: ControllerElection }).election = election;
       const started = node;
       try {
+        await catalog.reloadBrokerConfig();
         await started.register();
         await catalog.watchConfigChanges();
         await election.start();

@@ -92,7 +92,8 @@ export interface TopicCatalog {
   deleteTopic(ref: { name?: string | null; id?: string | null }): Promise<Outcome<{ topic: TopicRecord }>>;
   createPartitions(name: string, count: number, assignments: ReadonlyArray<readonly number[]> | null, validateOnly: boolean): Promise<Outcome<{ topic: TopicRecord }>>;
   alterTopicConfigs(name: string, change: { replace: ReadonlyMap<string, string | null> } | { ops: readonly IncrementalOp[] }, validateOnly: boolean): Promise<Outcome<object>>;
-  alterBrokerConfigs(change: { replace: ReadonlyMap<string, string | null> } | { ops: readonly IncrementalOp[] }, validateOnly: boolean): Promise<Outcome<object>>;
+  /** `entity`: '' for the cluster-wide default, else this broker's id (a single node has one set for both). */
+  alterBrokerConfigs(change: { replace: ReadonlyMap<string, string | null> } | { ops: readonly IncrementalOp[] }, validateOnly: boolean, entity?: string): Promise<Outcome<object>>;
   /** A producer id never handed out before in this cluster. */
   allocateProducerId(): Promise<Outcome<{ producerId: number }>>;
   /** State kept elsewhere about a topic (committed group offsets) is dropped by a listener. */

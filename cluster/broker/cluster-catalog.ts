@@ -28,7 +28,7 @@ import type { KafkaZk } from '../kafka-zk.js';
 import { assignReplicas, PlacementError } from '../controller/replica-placement.js';
 import { ZkMultiError } from '../zookeeper/session.js';
 import { isZkError } from '../zookeeper/zk-error.js';
-import { CONFIG_CHANGES, decodeConfigChange, type TopicAssignment } from '../zookeeper/znodes.js';
+import { CONFIG_CHANGES, configPath, decodeConfig, decodeConfigChange, DEFAULT_BROKER_ENTITY, type TopicAssignment } from '../zookeeper/znodes.js';
 import { claimPartitionDir } from './partition-metadata-file.js';
 
 /** How long a topic change waits for the controller's metadata to show it. */
@@ -80,15 +80,18 @@ export class ClusterCatalog implements TopicCatalog {
   private sweptStrays = false;
   private producerIds: { next: bigint; end: bigint } | null = null;
   private lastConfigChange = '';
+  private dynamic: BrokerConfig;
 
-  constructor(private readonly o: ClusterCatalogOptions) {}
+  constructor(private readonly o: ClusterCatalogOptions) {
+    this.dynamic = o.config;
+  }
 
   get clusterId(): string {
     return this.o.clusterId;
   }
 
   get config(): BrokerConfig {
-    return this.o.config;
+    return this.dynamic;
   }
 
   topics(): IterableIterator<TopicRecord> {
@@ -104,7 +107,7 @@ export class ClusterCatalog implements TopicCatalog {
   }
 
   policyOf(topic: TopicRecord): LogPolicy {
-    return logPolicy(this.o.config, new Map(Object.entries(topic.configs)));
+    return logPolicy(this.dynamic, new Map(Object.entries(topic.configs)));
   }
 
   brokers(self: BrokerView): readonly BrokerView[] {
@@ -198,7 +201,7 @@ export class ClusterCatalog implements TopicCatalog {
       if (stray !== null) this.o.log.warn(`partition directory ${k} belonged to another topic of that name: renamed to ${stray}`);
       let configs = this.configs.get(topic);
       if (configs === undefined) this.configs.set(topic, (configs = await this.o.kzk.topicConfig(topic)));
-      await this.o.host.openPartition({ name: topic, id: topicId }, partition, logPolicy(this.o.config, new Map(Object.entries(configs))), leaderEpoch);
+      await this.o.host.openPartition({ name: topic, id: topicId }, partition, logPolicy(this.dynamic, new Map(Object.entries(configs))), leaderEpoch);
     } catch (err) {
       this.o.log.error(`opening ${k} to lead it in epoch ${leaderEpoch} failed: ${(err as Error).message}`);
       return 'KAFKA_STORAGE_ERROR';
@@ -245,6 +248,7 @@ export class ClusterCatalog implements TopicCatalog {
       }
       const [type, name] = entity.split('/');
       if (type === 'topics' && name !== undefined) await this.reloadTopicConfig(name);
+      else if (type === 'brokers' && (name === DEFAULT_BROKER_ENTITY || name === String(this.o.brokerId))) await this.reloadBrokerConfig();
     }
   }
 
@@ -253,7 +257,7 @@ export class ClusterCatalog implements TopicCatalog {
     this.configs.set(name, configs);
     const record = this.byName.get(name);
     if (record !== undefined) record.configs = configs;
-    const policy = logPolicy(this.o.config, new Map(Object.entries(configs)));
+    const policy = logPolicy(this.dynamic, new Map(Object.entries(configs)));
     const items = [...this.led.values()].filter((l) => l.topic === name).map((l) => ({ topic: name, partition: l.partition, msg: { t: 'reconfigure' as const, policy } }));
     await this.o.host.askMany(items);
   }
@@ -310,8 +314,8 @@ export class ClusterCatalog implements TopicCatalog {
       }
       if (replicas.size > MAX_PARTITIONS_PER_TOPIC) return fail('INVALID_PARTITIONS', `Number of partitions must be between 1 and ${MAX_PARTITIONS_PER_TOPIC}, got ${replicas.size}.`);
     } else {
-      const partitions = spec.partitions === -1 ? this.o.config.numPartitions : spec.partitions;
-      const rf = spec.replicationFactor === -1 ? this.o.config.defaultReplicationFactor : spec.replicationFactor;
+      const partitions = spec.partitions === -1 ? this.dynamic.numPartitions : spec.partitions;
+      const rf = spec.replicationFactor === -1 ? this.dynamic.defaultReplicationFactor : spec.replicationFactor;
       if (partitions <= 0 || partitions > MAX_PARTITIONS_PER_TOPIC) return fail('INVALID_PARTITIONS', `Number of partitions must be between 1 and ${MAX_PARTITIONS_PER_TOPIC}, got ${partitions}.`);
       if (rf <= 0) return fail('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.');
       if (rf > 1) return fail('INVALID_REPLICATION_FACTOR', `Replication factor ${rf}: replication is not built yet; topics have one replica (replication factor 1).`);
@@ -349,7 +353,7 @@ export class ClusterCatalog implements TopicCatalog {
   }
 
   async deleteTopic(ref: { name?: string | null; id?: string | null }): Promise<Outcome<{ topic: TopicRecord }>> {
-    if (!this.o.config.deleteTopicEnable) return fail('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.');
+    if (!this.dynamic.deleteTopicEnable) return fail('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.');
     const topic = ref.name ? this.byName.get(ref.name) : ref.id ? this.byId.get(ref.id) : undefined;
     if (topic === undefined) return ref.name ? fail('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.') : fail('UNKNOWN_TOPIC_ID', 'This server does not host this topic ID.');
     await this.o.kzk.markTopicForDeletion(topic.name);
@@ -403,7 +407,7 @@ export class ClusterCatalog implements TopicCatalog {
     if (topic === undefined) return fail('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${name} does not exist`);
     let next: Map<string, string>;
     try {
-      next = 'replace' in change ? validateTopicOverrides(change.replace) : applyOps(new Map(Object.entries(await this.o.kzk.topicConfig(name))), change.ops, (m) => validateTopicOverrides(m), (n) => listDefault(n, this.o.config));
+      next = 'replace' in change ? validateTopicOverrides(change.replace) : applyOps(new Map(Object.entries(await this.o.kzk.topicConfig(name))), change.ops, (m) => validateTopicOverrides(m), (n) => listDefault(n, this.dynamic));
     } catch (err) {
       return fail(err instanceof ConfigError ? 'INVALID_CONFIG' : 'INVALID_REQUEST', (err as Error).message);
     }
@@ -413,8 +417,61 @@ export class ClusterCatalog implements TopicCatalog {
     return { ok: true };
   }
 
-  async alterBrokerConfigs(): Promise<Outcome<object>> {
-    return fail('INVALID_REQUEST', 'Dynamic broker configs are not built for a cluster yet: set broker properties in server.properties or --override.');
+  /**
+   * Dynamic broker configs, stored as Kafka stores them: '' is the cluster
+   * default (/config/brokers/<default>), this broker's id its own
+   * (/config/brokers/<id>, over the default). Every broker follows the change
+   * notification; this one applies it before answering.
+   */
+  async alterBrokerConfigs(change: { replace: ReadonlyMap<string, string | null> } | { ops: readonly IncrementalOp[] }, validateOnly: boolean, entity = ''): Promise<Outcome<object>> {
+    const name = entity === '' ? DEFAULT_BROKER_ENTITY : entity;
+    const [defaults, own] = await Promise.all([this.brokerEntityConfig(DEFAULT_BROKER_ENTITY), this.brokerEntityConfig(String(this.o.brokerId))]);
+    const current = name === DEFAULT_BROKER_ENTITY ? defaults : own;
+    let next: Map<string, string>;
+    try {
+      next =
+        'replace' in change
+          ? new Map([...change.replace].filter((e): e is [string, string] => e[1] !== null))
+          : applyOps(new Map(Object.entries(current)), change.ops, (m) => m as Map<string, string>, () => []);
+      const merged = name === DEFAULT_BROKER_ENTITY ? { ...Object.fromEntries(next), ...own } : { ...defaults, ...Object.fromEntries(next) };
+      this.o.config.withDynamic(new Map(Object.entries(merged)));
+    } catch (err) {
+      return fail(err instanceof ConfigError ? 'INVALID_CONFIG' : 'INVALID_REQUEST', (err as Error).message);
+    }
+    if (validateOnly) return { ok: true };
+    await this.o.kzk.changeConfig('brokers', name, Object.fromEntries(next));
+    await this.reloadBrokerConfig();
+    return { ok: true };
+  }
+
+  private async brokerEntityConfig(name: string): Promise<Record<string, string>> {
+    const path = configPath('brokers', name);
+    try {
+      return decodeConfig(path, (await this.o.kzk.zk.get(path)).data);
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return {};
+      throw err;
+    }
+  }
+
+  /** The static config with the cluster's and this broker's dynamic overrides; partitions led here get the new policies. A stored value no longer valid is dropped with a warning. */
+  async reloadBrokerConfig(): Promise<void> {
+    const merged = { ...(await this.brokerEntityConfig(DEFAULT_BROKER_ENTITY)), ...(await this.brokerEntityConfig(String(this.o.brokerId))) };
+    const kept = new Map<string, string>();
+    for (const [k, v] of Object.entries(merged)) {
+      try {
+        this.o.config.withDynamic(new Map([...kept, [k, v]]));
+        kept.set(k, v);
+      } catch (err) {
+        this.o.log.warn(`dynamic broker config ${k}=${JSON.stringify(v)} from ZooKeeper is invalid (${(err as Error).message}); using the static value`);
+      }
+    }
+    this.dynamic = this.o.config.withDynamic(kept);
+    const items = [...this.led.values()].map((l) => {
+      const configs = this.configs.get(l.topic) ?? {};
+      return { topic: l.topic, partition: l.partition, msg: { t: 'reconfigure' as const, policy: logPolicy(this.dynamic, new Map(Object.entries(configs))) } };
+    });
+    await this.o.host.askMany(items);
   }
 
   async allocateProducerId(): Promise<Outcome<{ producerId: number }>> {

@@ -11,7 +11,7 @@ import { KafkaConnection } from '../../protocol/client/connection.js';
 import { ErrorCode, type TopicName } from '../../protocol/index.js';
 import { startTestBroker, startTestCluster, type TestCluster } from '../../testing.js';
 import { hasKcat, hasPythonModule, Kafka, logLevel, PYTHON, run } from '../integration/helpers.js';
-import { zkTest } from './zookeeper-helpers.js';
+import { waitFor, zkTest } from './zookeeper-helpers.js';
 
 const test = zkTest();
 let c: TestCluster;
@@ -223,4 +223,30 @@ test('the samsa CLI works on the cluster from any one broker: topics create goes
   t.regex(listed.stdout, /cli-t/);
   const deleted = await samsa(['topics', 'delete', 'cli-t']);
   t.is(deleted.code, 0, deleted.stderr);
+});
+
+test('dynamic broker configs: the cluster default reaches every broker, a broker\'s own value only that one, and a bad value is refused', async (t) => {
+  const alter = async (on: number, entity: string, value: string | null) => {
+    const conn = await raw(c.cluster.broker(on)!.port);
+    const configs = value === null ? [{ name: 'log.retention.ms', configOperation: 1, value: null }] : [{ name: 'log.retention.ms', configOperation: 0, value }];
+    const r = await conn.request(44, 1, { resources: [{ resourceType: 4, resourceName: entity, configs }], validateOnly: false });
+    conn.close();
+    return r.responses[0]!.errorCode;
+  };
+  const describeOn = async (id: number) => {
+    const conn = await raw(c.cluster.broker(id)!.port);
+    const r = await conn.request(32, 4, { resources: [{ resourceType: 4, resourceName: String(id), configurationKeys: ['log.retention.ms'] }], includeSynonyms: false, includeDocumentation: false });
+    conn.close();
+    return r.results[0]!.configs[0]!.value;
+  };
+  const initial = await describeOn(1);
+  t.is(await alter(1, '', '7200000'), 0);
+  for (const id of c.cluster.brokerIds) t.not(await waitFor(async () => (await describeOn(id)) === '7200000', 10_000), -1, `broker ${id} took the default`);
+  t.is(await alter(2, '2', '3600000'), 0);
+  t.is(await alter(2, '2', '-9x'), ErrorCode.INVALID_CONFIG);
+  t.is(await describeOn(2), '3600000');
+  t.is(await describeOn(1), '7200000', 'the others keep the default');
+  t.is(await alter(2, '2', null), 0);
+  t.is(await alter(1, '', null), 0);
+  for (const id of c.cluster.brokerIds) t.not(await waitFor(async () => (await describeOn(id)) === initial, 10_000), -1, `broker ${id} back to the static value`);
 });

@@ -15,7 +15,7 @@ export function alterResource(
     if (resourceName !== '' && resourceName !== String(broker.brokerId)) {
       return { ok: false, error: 'INVALID_REQUEST', message: `Unexpected broker id, expected ${broker.brokerId} or empty string, but received ${resourceName}` };
     }
-    return broker.controller.alterBrokerConfigs(change, validateOnly);
+    return broker.controller.alterBrokerConfigs(change, validateOnly, resourceName);
   }
   return { ok: false, error: 'INVALID_REQUEST', message: `Unsupported resource type ${resourceType}` };
 }
