@@ -7,9 +7,11 @@
  *
  * Options are Kafka's property names ('num.partitions') or their camelCase
  * forms (numPartitions), plus `dataDir` (log.dir), `port` (a PLAINTEXT
- * listener on 127.0.0.1) and `workers`.
+ * listener on 127.0.0.1) and `workers`. With `zookeeper.connect` the broker
+ * joins that ZooKeeper-mode cluster.
  */
 import { Broker, type BrokerExtension } from './actors/broker/broker.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { BrokerConfig } from './actors/config/index.js';
 import { consoleLogger, silentLogger, type Logger } from './actors/runtime/index.js';
 import { standardExtensions } from './actors/standard-extensions.js';
@@ -54,12 +56,15 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const config = brokerConfigFrom(options);
   const logger = typeof options.logger === 'object' ? options.logger : options.logger === 'silent' ? silentLogger : consoleLogger(options.logger ?? 'warn');
   for (const w of config.warnings) logger.warn(`config ${w.property}: ${w.message}`);
-  const broker = await Broker.start({ config, logger, extensions: [...standardExtensions(), ...(options.extensions ?? [])] });
+  const extensions = [...standardExtensions(), ...(options.extensions ?? [])];
+  // With zookeeper.connect the broker joins that cluster (docs/cluster.md), as `samsa start` does.
+  const node = config.get('zookeeper.connect') === null ? null : await ClusterNode.start({ config, logger, extensions });
+  const broker = node?.broker ?? (await Broker.start({ config, logger, extensions }));
   return {
     bootstrap: `${broker.advertised.host}:${broker.advertised.port}`,
     port: broker.boundPorts[0]!,
     dataDir: config.logDir,
     config,
-    stop: () => broker.stop(),
+    stop: () => (node !== null ? node.stop() : broker.stop()),
   };
 }

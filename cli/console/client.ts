@@ -159,21 +159,22 @@ export class KafkaClient {
     return r.controllerId;
   }
 
-  /** Runs `op` against the partition's leader, looking the leader up again after a leadership error. */
+  /**
+   * Runs `op` against the partition's leader. A partition not looked up yet
+   * goes to the bootstrap broker first (a single node leads everything, and a
+   * lookup would queue behind whatever this connection has in flight, a long
+   * poll say); a leadership error looks the leader up and tries again.
+   */
   private async onLeader<T>(topic: string, partition: number, op: (conn: KafkaConnection | null) => Promise<{ errorCode: number; message?: string | null; value: T }>): Promise<T> {
     const key = `${topic}\u0000${partition}`;
     for (let attempt = 1; ; attempt++) {
-      let leader = this.leaders.get(key);
-      if (leader === undefined || leader < 0) {
-        await this.refresh([topic]);
-        leader = this.leaders.get(key);
-      }
-      // A partition the metadata does not know goes to the bootstrap broker, which answers for it (UNKNOWN_TOPIC_OR_PARTITION).
+      const leader = this.leaders.get(key);
       const r = await op(leader === undefined ? this.conn : leader < 0 ? null : await this.connTo(leader));
       if (r.errorCode === 0) return r.value;
       if (!LEADER_RETRIABLE.has(r.errorCode) || attempt >= LEADER_ATTEMPTS_MAX) check(r.errorCode, r.message);
       this.leaders.delete(key);
-      await new Promise((res) => setTimeout(res, LEADER_RETRY_MS));
+      await this.refresh([topic]);
+      if (attempt > 1) await new Promise((res) => setTimeout(res, LEADER_RETRY_MS));
     }
   }
 

@@ -239,6 +239,9 @@ test('a topic deleted while one of its brokers is down, and created again: the r
   await c.cluster.startBroker(down);
   t.not(await waitFor(allLed, 30_000), -1);
   const { readdirSync } = await import('node:fs');
+  // The broker sets them aside on its first metadata from the controller, which may come after the others report it back.
+  const asideAll = () => held.every((p) => !readdirSync(dir).includes(`gone-${p}`));
+  t.not(await waitFor(asideAll, 10_000), -1);
   const entries = readdirSync(dir);
   for (const p of held) {
     t.false(entries.includes(`gone-${p}`), `gone-${p} of the old topic is not kept under its name`);

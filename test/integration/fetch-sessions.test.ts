@@ -110,7 +110,7 @@ test('an incremental fetch parks on the session partitions and wakes on an appen
   await new Promise((r) => setTimeout(r, 200));
   await client.produce(T, 3, [{ value: Buffer.from('wake') }]);
   const r = await pending;
-  t.deepEqual(listed(r), [3]);
+  t.deepEqual(listed(r), [3], `error ${r.errorCode}, answered after ${Date.now() - started} ms: ${JSON.stringify(r.responses, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
   t.true(Date.now() - started < 15_000, 'woken by the append, not by max.wait.ms');
 });
 
