@@ -16,16 +16,40 @@ import type { ClusterCatalog, SnapshotTopic } from './cluster-catalog.js';
 
 /** Kafka's LeaderAndIsr.LeaderDuringDelete: a partition of a topic being deleted. */
 const LEADER_DURING_DELETE = -2;
+/** How long a request of a new controller epoch waits for ZooKeeper to confirm it: 100 reads, 100 ms apart. */
+const CONFIRM_ATTEMPTS = 100;
+const CONFIRM_RETRY_MS = 100;
 
 /** What ControlledShutdown asks of the active controller (null when this broker is not it). */
 export type ControlledShutdownTarget = () => { controlledShutdown(brokerId: number, brokerEpoch: bigint): Promise<{ error: string | null; remaining: Array<{ topic: string; partition: number }> }> } | null;
 
 export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, listener: string, controller: ControlledShutdownTarget): ReadonlyArray<ApiHandler<ApiKey>> {
-  /** Null when the request comes from the current controller, else the error to answer with. */
+  /** The newest controller this broker has taken requests from. */
+  let known = { id: -1, epoch: -1 };
+  /**
+   * Null when the request comes from the current controller, else the error
+   * to answer with. An older epoch than one already taken is stale (Kafka's
+   * rule); a newer one is taken once ZooKeeper confirms it, read again for a
+   * while since this broker's ZooKeeper server may lag, or its session be
+   * renewing, just when a new controller speaks.
+   */
   async function fromController(controllerId: number, controllerEpoch: number): Promise<number | null> {
-    const [id, epoch] = await Promise.all([kzk.controllerId(), kzk.controllerEpoch()]);
-    if (id !== controllerId || epoch === null || epoch.epoch !== controllerEpoch) return code('STALE_CONTROLLER_EPOCH');
-    return null;
+    if (controllerEpoch < known.epoch) return code('STALE_CONTROLLER_EPOCH');
+    if (controllerEpoch === known.epoch) return controllerId === known.id ? null : code('STALE_CONTROLLER_EPOCH');
+    for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
+      try {
+        const [id, epoch] = await Promise.all([kzk.controllerId(), kzk.controllerEpoch()]);
+        if (epoch !== null && epoch.epoch > controllerEpoch) return code('STALE_CONTROLLER_EPOCH');
+        if (id === controllerId && epoch !== null && epoch.epoch === controllerEpoch) {
+          if (controllerEpoch > known.epoch) known = { id: controllerId, epoch: controllerEpoch };
+          return null;
+        }
+      } catch {
+        // the session is being renewed: read again
+      }
+      await new Promise((r) => setTimeout(r, CONFIRM_RETRY_MS));
+    }
+    return code('STALE_CONTROLLER_EPOCH');
   }
 
   const leaderAndIsr = defineHandler({
