@@ -294,6 +294,10 @@ export class KafkaZk {
     }
   }
 
+  async isTopicMarkedForDeletion(topic: string): Promise<boolean> {
+    return (await this.zk.exists(z.deleteTopicPath(topic))) !== null;
+  }
+
   async topicsMarkedForDeletion(watch?: Watcher): Promise<string[]> {
     return this.zk.children(z.DELETE_TOPICS, watch);
   }

@@ -46,6 +46,8 @@ export interface MetadataSnapshot {
   readonly controllerEpoch: number;
   readonly brokers: ReadonlyMap<number, BrokerView>;
   readonly topics: ReadonlyMap<string, SnapshotTopic>;
+  /** Partitions (`<topic>-<p>`) of topics queued for deletion: gone for clients, their data kept until StopReplica deletes it. */
+  readonly deleting: ReadonlySet<string>;
 }
 
 export interface ClusterCatalogOptions {
@@ -64,7 +66,7 @@ function fail(error: 'TOPIC_ALREADY_EXISTS' | 'INVALID_TOPIC_EXCEPTION' | 'INVAL
   return { ok: false, error, message };
 }
 
-const EMPTY: MetadataSnapshot = { controllerId: -1, controllerEpoch: -1, brokers: new Map(), topics: new Map() };
+const EMPTY: MetadataSnapshot = { controllerId: -1, controllerEpoch: -1, brokers: new Map(), topics: new Map(), deleting: new Set() };
 const key = (topic: string, partition: number): string => `${topic}-${partition}`;
 
 export class ClusterCatalog implements TopicCatalog {
@@ -177,6 +179,7 @@ export class ClusterCatalog implements TopicCatalog {
       const mine = new Set<string>();
       for (const [name, t] of next.topics) for (const [p, v] of t.partitions) if (v.replicas.includes(this.o.brokerId)) mine.add(key(name, p));
       for (const k of this.o.host.open.keys()) mine.add(k);
+      for (const k of next.deleting) mine.add(k);
       setAsideStrayPartitions(this.o.dataDir, mine, this.o.log);
     }
     for (const wake of [...this.changed]) wake();
@@ -289,6 +292,7 @@ export class ClusterCatalog implements TopicCatalog {
   async createTopic(spec: CreateTopicSpec): Promise<Outcome<{ topic: TopicRecord }>> {
     const problem = topicNameProblem(spec.name);
     if (problem !== null) return fail('INVALID_TOPIC_EXCEPTION', problem);
+    if (await this.o.kzk.isTopicMarkedForDeletion(spec.name)) return fail('TOPIC_ALREADY_EXISTS', `Topic '${spec.name}' is marked for deletion.`);
     if (this.byName.has(spec.name) || (await this.o.kzk.topicAssignment(spec.name)) !== null) return fail('TOPIC_ALREADY_EXISTS', `Topic '${spec.name}' already exists.`);
     const clash = [...(await this.o.kzk.topicNames())].find((n) => collisionKey(n) === collisionKey(spec.name));
     if (clash !== undefined) return fail('INVALID_TOPIC_EXCEPTION', `Topic '${spec.name}' collides with existing topic: ${clash}`);

@@ -106,15 +106,19 @@ export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, liste
         if (e !== undefined) brokers.set(b.id, { id: b.id, host: e.host, port: e.port, rack: b.rack });
       }
       const topics = new Map<string, SnapshotTopic>();
+      const deleting = new Set<string>();
       for (const t of req.topicStates) {
         const partitions = new Map<number, PartitionView>();
         for (const p of t.partitionStates) {
-          if (p.leader === LEADER_DURING_DELETE) continue;
+          if (p.leader === LEADER_DURING_DELETE) {
+            deleting.add(`${t.topicName}-${p.partitionIndex}`);
+            continue;
+          }
           partitions.set(p.partitionIndex, { leader: p.leader, leaderEpoch: p.leaderEpoch, replicas: p.replicas, isr: p.isr, offline: p.offlineReplicas });
         }
         if (partitions.size > 0) topics.set(t.topicName, { id: t.topicId as Uuid, partitions });
       }
-      const taken = await catalog.applyMetadata({ controllerId: req.controllerId, controllerEpoch: req.controllerEpoch, brokers, topics });
+      const taken = await catalog.applyMetadata({ controllerId: req.controllerId, controllerEpoch: req.controllerEpoch, brokers, topics, deleting });
       return { errorCode: taken ? 0 : code('STALE_CONTROLLER_EPOCH') };
     },
     errorResponse: (_req, errorCode) => ({ errorCode }),

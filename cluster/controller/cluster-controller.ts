@@ -12,8 +12,12 @@
  *   with a new registration) get their replicas, and leaders are elected.
  * - /brokers/topics changed, or a topic's assignment: new topics and
  *   partitions get states and leaders.
- * - /admin/delete_topics changed: the marked topics' replicas are stopped and
- *   deleted (StopReplica), then the topics' znodes.
+ * - /admin/delete_topics changed (Kafka's TopicDeletionManager): a marked
+ *   topic leaves the brokers' metadata at once (its partitions sent with
+ *   leader -2) and is never led again; its replicas are stopped and deleted
+ *   (StopReplica) on every live broker, and a replica on a broker that is
+ *   down waits for it to return. Once every replica has answered, the
+ *   topic's znodes go.
  *
  * Every ZooKeeper write is fenced by the controller epoch; a
  * ControllerMovedError stops the loop and tells the owner (`onMoved`).
@@ -36,6 +40,8 @@ export const UPDATE_METADATA_VERSION = 7;
 export const STOP_REPLICA_VERSION = 3;
 /** Kafka's LeaderAndIsr.EpochDuringDelete: the leader epoch a StopReplica that deletes carries. */
 const EPOCH_DURING_DELETE = -2;
+/** Kafka's LeaderAndIsr.LeaderDuringDelete: what UpdateMetadata names as the leader of a partition being deleted. */
+const LEADER_DURING_DELETE = -2;
 const SECURITY_PROTOCOLS: Record<string, number> = { PLAINTEXT: 0, SSL: 1, SASL_PLAINTEXT: 2, SASL_SSL: 3 };
 
 interface TopicState {
@@ -63,6 +69,8 @@ export class ClusterController {
   private readonly topics = new Map<string, TopicState>();
   /** Brokers that asked for a controlled shutdown: kept out of elections until they leave. */
   private readonly shuttingDown = new Set<number>();
+  /** Topics queued for deletion, with the replicas (`<broker>:<partition>`) whose deletion a broker has confirmed. */
+  private readonly deleting = new Map<string, Set<string>>();
 
   private constructor(private readonly o: ControllerOptions) {}
 
@@ -99,7 +107,7 @@ export class ClusterController {
         const changed = new Set(await this.electAll(this.electable()));
         if (changed.size > 0) await this.sendAll([], changed);
         const remaining: Array<{ topic: string; partition: number }> = [];
-        for (const [name, t] of this.topics) for (const [p, s] of t.states) if (s.leader === brokerId && (t.replicas.get(p)?.length ?? 0) > 1) remaining.push({ topic: name, partition: p });
+        for (const [name, t] of this.topics) for (const [p, s] of t.states) if (!this.deleting.has(name) && s.leader === brokerId && (t.replicas.get(p)?.length ?? 0) > 1) remaining.push({ topic: name, partition: p });
         resolve({ error: null, remaining });
       }).then(() => reject(new Error('the controller stopped')), reject);
     });
@@ -148,11 +156,13 @@ export class ClusterController {
     this.live = await this.o.kzk.brokers(this.watch('brokers', () => this.onBrokerChange()));
     this.o.channel.setBrokers(this.peers());
     for (const name of await this.o.kzk.topicNames(this.watch('topics', () => this.onTopicChange()))) await this.loadTopic(name);
+    // Deletions an earlier controller left unfinished are queued before anything is elected.
+    await this.queueMarked();
     for (const [name, t] of this.topics) await this.initNewPartitions(name, t);
     await this.electAll(this.electable());
-    this.o.log.info(`controller ${this.o.brokerId} active at epoch ${this.epoch}: ${this.live.size} brokers, ${this.topics.size} topics`);
+    this.o.log.info(`controller ${this.o.brokerId} active at epoch ${this.epoch}: ${this.live.size} brokers, ${this.topics.size} topics${this.deleting.size > 0 ? `, ${this.deleting.size} being deleted` : ''}`);
     await this.sendAll([...this.live.keys()]);
-    await this.onDeletions();
+    await this.resumeDeletions();
   }
 
   private async onBrokerChange(): Promise<void> {
@@ -171,6 +181,7 @@ export class ClusterController {
     if (bounced.length > 0) for (const k of await this.electAll(new Set([...this.electable()].filter((id) => !bounced.includes(id))))) changed.add(k);
     for (const k of await this.electAll(this.electable())) changed.add(k);
     await this.sendAll(added, changed);
+    if (added.length > 0) await this.resumeDeletions();
   }
 
   private async onTopicChange(): Promise<void> {
@@ -179,6 +190,7 @@ export class ClusterController {
     for (const name of [...this.topics.keys()]) {
       if (!names.has(name)) {
         this.topics.delete(name);
+        this.deleting.delete(name);
         any = true;
       }
     }
@@ -204,16 +216,58 @@ export class ClusterController {
   }
 
   private async onDeletions(): Promise<void> {
+    if (!(await this.queueMarked())) return;
+    await this.sendAll([]);
+    await this.resumeDeletions();
+  }
+
+  /** Reads /admin/delete_topics (watching it) and queues the topics newly marked; true when there are any. */
+  private async queueMarked(): Promise<boolean> {
     const marked = await this.o.kzk.topicsMarkedForDeletion(this.watch('deletions', () => this.onDeletions()));
-    if (marked.length === 0) return;
+    let queued = false;
     for (const name of marked) {
-      const t = this.topics.get(name);
-      if (t !== undefined) await this.stopReplicas(name, t);
-      this.topics.delete(name);
+      if (this.deleting.has(name)) continue;
+      if (!this.topics.has(name)) {
+        // Marked, but without an assignment (a deletion cut short after the topic's znode went): only the rest goes.
+        await this.o.kzk.deleteTopicZNodes(this.o.fence, name);
+        continue;
+      }
+      this.deleting.set(name, new Set());
+      queued = true;
+      this.o.log.info(`controller: topic ${name} queued for deletion`);
+    }
+    return queued;
+  }
+
+  /**
+   * StopReplica with deletion to every live broker holding a replica of a
+   * queued topic not yet confirmed deleted; a topic all of whose replicas
+   * are confirmed loses its znodes. A replica on a broker that is down (or
+   * that failed) is asked again when a broker joins.
+   */
+  private async resumeDeletions(): Promise<void> {
+    const finished: string[] = [];
+    await Promise.all(
+      [...this.deleting].map(async ([name, confirmed]) => {
+        const t = this.topics.get(name);
+        if (t === undefined) return;
+        const waiting = new Map<number, number[]>();
+        for (const [p, replicas] of t.replicas) for (const r of replicas) if (!confirmed.has(`${r}:${p}`)) waiting.set(r, [...(waiting.get(r) ?? []), p]);
+        await Promise.all([...waiting].filter(([id]) => this.live.has(id)).map(async ([id, partitions]) => {
+          for (const p of await this.stopReplicas(id, name, partitions)) confirmed.add(`${id}:${p}`);
+        }));
+        const left = [...t.replicas].flatMap(([p, replicas]) => replicas.filter((r) => !confirmed.has(`${r}:${p}`)));
+        if (left.length === 0) finished.push(name);
+        else this.o.log.info(`controller: deletion of ${name} waits for broker(s) ${[...new Set(left)].join(',')}`);
+      }),
+    );
+    for (const name of finished) {
       await this.o.kzk.deleteTopicZNodes(this.o.fence, name);
+      this.topics.delete(name);
+      this.deleting.delete(name);
       this.o.log.info(`controller: topic ${name} deleted`);
     }
-    await this.sendAll([]);
+    if (finished.length > 0) await this.sendAll([]);
   }
 
   // ---- state
@@ -257,14 +311,14 @@ export class ClusterController {
       keys.push(key(name, p));
     }
     // A state read back from an earlier controller may name a leader that is gone.
-    await this.electTopic(name, t, live);
+    if (!this.deleting.has(name)) await this.electTopic(name, t, live);
     return keys;
   }
 
   /** Elects leaders everywhere for `live`; returns the keys of the partitions that changed. */
   private async electAll(live: ReadonlySet<number>): Promise<string[]> {
     const changed: string[] = [];
-    for (const [name, t] of this.topics) changed.push(...(await this.electTopic(name, t, live)));
+    for (const [name, t] of this.topics) if (!this.deleting.has(name)) changed.push(...(await this.electTopic(name, t, live)));
     return changed;
   }
 
@@ -333,6 +387,7 @@ export class ClusterController {
     const topicStates = [];
     const leaders = new Set<number>();
     for (const [name, t] of this.topics) {
+      if (this.deleting.has(name)) continue;
       const partitionStates = [];
       for (const [p, s] of t.states) {
         const replicas = t.replicas.get(p) ?? [];
@@ -374,7 +429,7 @@ export class ClusterController {
           topicName: name as TopicName,
           partitionIndex: p,
           controllerEpoch: s.controllerEpoch,
-          leader: s.leader as BrokerId,
+          leader: (this.deleting.has(name) ? LEADER_DURING_DELETE : s.leader) as BrokerId,
           leaderEpoch: s.leaderEpoch,
           isr: s.isr as BrokerId[],
           zkVersion: s.zkVersion,
@@ -391,27 +446,26 @@ export class ClusterController {
     return { controllerId: this.o.brokerId as BrokerId, isKRaftController: false, type: 0, controllerEpoch: this.epoch, ungroupedPartitionStates: [], topicStates, liveBrokers };
   }
 
-  private async stopReplicas(name: string, t: TopicState): Promise<void> {
-    const byBroker = new Map<number, number[]>();
-    for (const [p, replicas] of t.replicas) for (const r of replicas) if (this.live.has(r)) byBroker.set(r, [...(byBroker.get(r) ?? []), p]);
-    await Promise.all(
-      [...byBroker].map(([id, partitions]) =>
-        this.checked(
-          id,
-          'StopReplica',
-          this.o.channel.send(id, 5, STOP_REPLICA_VERSION, {
-            controllerId: this.o.brokerId as BrokerId,
-            isKRaftController: false,
-            controllerEpoch: this.epoch,
-            brokerEpoch: this.o.channel.epochOf(id),
-            deletePartitions: false,
-            ungroupedPartitions: [],
-            topics: [],
-            topicStates: [{ topicName: name as TopicName, partitionStates: partitions.map((p) => ({ partitionIndex: p, leaderEpoch: EPOCH_DURING_DELETE, deletePartition: true })) }],
-          }),
-        ),
-      ),
-    );
+  /** StopReplica deleting `partitions` of `name` on one broker; returns the partitions it confirmed. */
+  private async stopReplicas(id: number, name: string, partitions: readonly number[]): Promise<number[]> {
+    const r = await this.o.channel.send(id, 5, STOP_REPLICA_VERSION, {
+      controllerId: this.o.brokerId as BrokerId,
+      isKRaftController: false,
+      controllerEpoch: this.epoch,
+      brokerEpoch: this.o.channel.epochOf(id),
+      deletePartitions: false,
+      ungroupedPartitions: [],
+      topics: [],
+      topicStates: [{ topicName: name as TopicName, partitionStates: partitions.map((p) => ({ partitionIndex: p, leaderEpoch: EPOCH_DURING_DELETE, deletePartition: true })) }],
+    });
+    if (r === null) return [];
+    if (r.errorCode !== 0) {
+      this.o.log.warn(`controller: StopReplica of ${name} to broker ${id} answered error ${r.errorCode}`);
+      return [];
+    }
+    const failed = new Set(r.partitionErrors.filter((e) => e.errorCode !== 0).map((e) => e.partitionIndex));
+    if (failed.size > 0) this.o.log.warn(`controller: broker ${id} could not delete ${name} partition(s) ${[...failed].join(',')}`);
+    return partitions.filter((p) => !failed.has(p));
   }
 }
 

@@ -5,7 +5,9 @@
  * record is read back after each.
  */
 import { KafkaClient } from '../../cli/console/client.js';
+import { readdirSync } from 'node:fs';
 import { KafkaConnection } from '../../protocol/client/connection.js';
+import { ZkSession } from '../../cluster/zookeeper/session.js';
 import { ErrorCode, type TopicName } from '../../protocol/index.js';
 import { startTestCluster, type TestCluster } from '../../testing.js';
 import { Kafka, logLevel } from '../integration/helpers.js';
@@ -230,7 +232,7 @@ test('ControlledShutdown: refused off the controller and for a stale broker epoc
   t.is(await storedCount(), acked);
 });
 
-test('a topic deleted while one of its brokers is down, and created again: the returning broker sets its old partitions aside, and the new topic starts empty', async (t) => {
+test('a topic deleted while one of its brokers is down stays queued until it returns, which then deletes its replicas; the name is free again after', async (t) => {
   t.not(await waitFor(allLed, 30_000), -1);
   const admin = kafka().admin();
   await admin.connect();
@@ -246,22 +248,24 @@ test('a topic deleted while one of its brokers is down, and created again: the r
   const dir = c.cluster.broker(down)!.dataDir;
   await c.cluster.killBroker(down);
   t.not(await waitFor(async () => !(await describe()).brokers.includes(down), SESSION_MS + 20_000), -1);
+  const zk = await ZkSession.connect(c.cluster.zookeeperConnect, { sessionTimeoutMs: 6_000, connectionTimeoutMs: 10_000 });
+  t.teardown(() => zk.close());
   // kafkajs refuses admin calls while any partition it knows of is leaderless: samsa's own client does them.
   const client = await KafkaClient.connect(c.cluster.broker(controllerId)!.bootstrap);
+  t.teardown(() => client.close());
   await client.deleteTopic('gone');
-  await client.createTopic('gone', 3);
-  client.close();
+  t.deepEqual(await client.metadata(['gone']).then((m) => m.map((x) => x.errorCode)), [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION], 'gone for clients at once');
+  t.truthy(await zk.exists('/brokers/topics/gone'), 'the assignment stays while a replica is down');
+  t.truthy(await zk.exists('/admin/delete_topics/gone'), 'and so does the mark');
+  const again = await client.createTopic('gone', 3).then(() => null, (err: Error) => err.message);
+  t.regex(again ?? '', /marked for deletion/, 'the name is taken until the deletion ends');
+  t.true(held.every((p) => readdirSync(dir).includes(`gone-${p}`)), 'the down broker still has its replicas on disk');
   await c.cluster.startBroker(down);
-  t.not(await waitFor(allLed, 30_000), -1);
-  const { readdirSync } = await import('node:fs');
-  // The broker sets them aside on its first metadata from the controller, which may come after the others report it back.
-  const asideAll = () => held.every((p) => !readdirSync(dir).includes(`gone-${p}`));
-  t.not(await waitFor(asideAll, 10_000), -1);
+  t.not(await waitFor(async () => (await zk.exists('/brokers/topics/gone')) === null && (await zk.exists('/admin/delete_topics/gone')) === null, 30_000), -1, 'the deletion finished');
   const entries = readdirSync(dir);
-  for (const p of held) {
-    t.false(entries.includes(`gone-${p}`), `gone-${p} of the old topic is not kept under its name`);
-    t.true(entries.some((e) => e.startsWith(`gone-${p}.`) && e.endsWith('-stray')), `gone-${p} was set aside: ${entries.join(' ')}`);
-  }
+  for (const p of held) t.false(entries.some((e) => e === `gone-${p}` || e.startsWith(`gone-${p}.`)), `gone-${p} deleted by the returning broker: ${entries.join(' ')}`);
+  t.not(await waitFor(allLed, 30_000), -1);
+  await client.createTopic('gone', 3);
   const offsets = await admin.fetchTopicOffsets('gone');
   await admin.disconnect();
   t.deepEqual(offsets.map((o) => o.high), ['0', '0', '0'], 'the new topic has none of the old records');
