@@ -23,6 +23,7 @@ import { writeMetaProperties } from '../actors/controller/metadata-file.js';
 import { newUuid } from '../actors/controller/topic-names.js';
 import type { Logger } from '../actors/runtime/index.js';
 import { ClusterCatalog } from './broker/cluster-catalog.js';
+import { ReplicaFetchers } from './broker/replica-fetcher.js';
 import { interBrokerHandlers } from './broker/inter-broker-handlers.js';
 import { ClusterController } from './controller/cluster-controller.js';
 import { ControllerChannel } from './controller/controller-channel.js';
@@ -46,6 +47,7 @@ export interface ClusterNodeOptions {
 export class ClusterNode {
   private controller: ClusterController | null = null;
   private stopping = false;
+  private isrTimer: NodeJS.Timeout | null = null;
   private constructor(
     readonly broker: Broker,
     readonly kzk: KafkaZk,
@@ -60,6 +62,7 @@ export class ClusterNode {
   static async start(o: ClusterNodeOptions): Promise<ClusterNode> {
     const connect = o.config.get('zookeeper.connect') as string | null;
     if (connect === null) throw new ConfigError('zookeeper.connect', 'a cluster broker needs zookeeper.connect');
+    if (o.config.get('unclean.leader.election.enable') === true) throw new ConfigError('unclean.leader.election.enable', 'unclean leader election is not served: a partition waits for an ISR member to return');
     const sessionOptions = { sessionTimeoutMs: (o.config.get('zookeeper.session.timeout.ms') as number), connectionTimeoutMs: (o.config.get('zookeeper.connection.timeout.ms') as number) };
     const session = await ZkSession.connect(connect, sessionOptions);
     try {
@@ -108,6 +111,29 @@ export class ClusterNode {
       });
       (node as { election: ControllerElection }).election = election;
       const started = node;
+      const fetchers = new ReplicaFetchers(
+        {
+          brokerId,
+          maxWaitMs: config.get('replica.fetch.wait.max.ms') as number,
+          minBytes: config.get('replica.fetch.min.bytes') as number,
+          partitionMaxBytes: config.get('replica.fetch.max.bytes') as number,
+          responseMaxBytes: config.get('replica.fetch.response.max.bytes') as number,
+          backoffMs: config.get('replica.fetch.backoff.ms') as number,
+        },
+        broker.partitions,
+        log,
+      );
+      catalog.attachReplication(fetchers, {
+        highWatermark: (k, hw, isrSize) => {
+          broker.ackWaits.advance(k, hw, isrSize);
+          broker.fetchWatch.notify(k);
+        },
+        abandoned: (k) => broker.ackWaits.abandon(k),
+      });
+      const lagMaxMs = config.get('replica.lag.time.max.ms') as number;
+      // Kafka checks every half lag time, so a follower is out within 1.5x of it.
+      started.isrTimer = setInterval(() => void catalog.checkIsr(lagMaxMs).catch((err) => log.warn(`ISR check: ${(err as Error).message}`)), Math.max(100, Math.floor(lagMaxMs / 2)));
+      started.isrTimer.unref();
       try {
         await catalog.reloadBrokerConfig();
         await started.register();
@@ -226,6 +252,8 @@ export class ClusterNode {
     if (this.stopping) return;
     this.stopping = true;
     if (this.broker.config.get('controlled.shutdown.enable') === true) await this.controlledShutdown().catch((err) => this.log.warn(`controlled shutdown: ${(err as Error).message}`));
+    if (this.isrTimer !== null) clearInterval(this.isrTimer);
+    await this.catalog.closeReplication().catch(() => undefined);
     await this.election?.stop().catch(() => undefined);
     await this.kzk.zk.close();
     await this.broker.stop();

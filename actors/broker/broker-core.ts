@@ -5,6 +5,7 @@ import type { Logger } from '../runtime/index.js';
 import type { TopicCatalog } from '../controller/catalog.js';
 import type { TopicRecord } from '../controller/controller.js';
 import type { FetchWatch } from './fetch/fetch-watch.js';
+import type { AckWaits } from './ack-waits.js';
 import type { FetchSessionCache } from './fetch/session-cache.js';
 import type { PartitionRouter } from './partition-router.js';
 
@@ -26,6 +27,8 @@ export interface BrokerCore {
   readonly dataDir: string;
   readonly partitions: PartitionRouter;
   readonly fetchWatch: FetchWatch;
+  /** acks=-1 produces waiting for the high watermark. */
+  readonly ackWaits: AckWaits;
   /** Incremental fetch sessions (KIP-227), kept on the broker thread. */
   readonly fetchSessions: FetchSessionCache;
   readonly surface: readonly ApiSurfaceEntry[];

@@ -20,6 +20,7 @@ import { ActorSystem, consoleLogger, type Logger } from '../runtime/index.js';
 import type { BrokerCore, Endpoint } from './broker-core.js';
 import { Dispatcher } from './dispatch.js';
 import { FetchWatch } from './fetch/fetch-watch.js';
+import { AckWaits } from './ack-waits.js';
 import { FetchSessionCache } from './fetch/session-cache.js';
 import type { ApiHandler, ApiKey } from './handler.js';
 import { handlerTable, servedSurface } from './handlers/index.js';
@@ -70,6 +71,7 @@ export interface BrokerStartOptions {
 
 export class Broker implements BrokerCore {
   readonly fetchWatch = new FetchWatch();
+  readonly ackWaits = new AckWaits();
   readonly fetchSessions: FetchSessionCache;
   private handlers = handlerTable();
   surface: readonly ApiSurfaceEntry[] = servedSurface(this.handlers);
@@ -252,6 +254,7 @@ export class Broker implements BrokerCore {
     // Parked fetches answer now with what they have, so connections drain quickly.
     const closing = this.net?.close(SHUTDOWN_GRACE_MS);
     this.fetchWatch.close();
+    this.ackWaits.close();
     await closing;
     await this.checkpoint(true);
     await this.system.stop();

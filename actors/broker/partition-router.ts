@@ -7,7 +7,7 @@ import type { ActorRef, ActorSystem, AskOutcome } from '../runtime/index.js';
 import type { LogPolicy } from '../config/index.js';
 import type { PartitionHost, TopicRecord } from '../controller/controller.js';
 import { AttachedLogs } from './fetch/attached-logs.js';
-import { PARTITION_KIND, partitionKey, type PartitionMessage } from '../partition/messages.js';
+import { PARTITION_KIND, partitionKey, type FollowerPosition, type PartitionMessage, type ReplicationRole } from '../partition/messages.js';
 
 export interface CheckpointSource {
   recoveryPoint(topic: string, partition: number): bigint;
@@ -84,8 +84,8 @@ export class PartitionRouter implements PartitionHost {
     }
   }
 
-  /** Opens (or, open already, moves to `leaderEpoch`) one partition: a cluster's LeaderAndIsr. Rejects with the open's error. */
-  async openPartition(topic: { name: string; id: string }, partition: number, policy: LogPolicy, leaderEpoch: number): Promise<void> {
+  /** Opens (or, open already, moves to `leaderEpoch` and `replication`) one partition: a cluster's LeaderAndIsr. Rejects with the open's error. */
+  async openPartition(topic: { name: string; id: string }, partition: number, policy: LogPolicy, leaderEpoch: number, replication?: ReplicationRole): Promise<FollowerPosition> {
     const [o] = await this.askMany([
       {
         topic: topic.name,
@@ -100,11 +100,13 @@ export class PartitionRouter implements PartitionHost {
           recoveryPoint: this.checkpoints.recoveryPoint(topic.name, partition),
           logStartOffset: this.checkpoints.logStartOffset(topic.name, partition),
           leaderEpoch,
+          ...(replication ? { replication } : {}),
         },
       },
     ]);
     if (!o!.ok) throw o!.error;
     this.open.set(partitionKey(topic.name, partition), { topic: topic.name, partition });
+    return o!.value as FollowerPosition;
   }
 
   /** Closes one partition, deleting its data when asked (a cluster's StopReplica). */

@@ -22,6 +22,8 @@ export interface LogPolicy {
   readonly compression: number;
   /** message.downconversion.enable: Fetch below v4 may be served stored batches converted to magic 0/1. */
   readonly downConversion: boolean;
+  /** min.insync.replicas: acks=-1 produce needs an ISR this large. */
+  readonly minInsyncReplicas: number;
 }
 
 const CODEC_IDS: Readonly<Record<string, number>> = { producer: -1, uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
@@ -34,6 +36,7 @@ export function validateTopicOverrides(overrides: ReadonlyMap<string, string | n
     if (def === undefined) throw new ConfigError(name, 'unknown topic config');
     if (raw === null) throw new ConfigError(name, 'null value');
     const value = parseValue(def, raw, 'topic');
+    if (name === 'unclean.leader.election.enable' && value === true) throw new ConfigError(name, 'unclean leader election is not served: a partition waits for an ISR member to return');
     out.set(name, formatValue(def, value) ?? '');
   }
   checkCompactionLags(out);
@@ -100,5 +103,6 @@ export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, s
     cleanupPolicy: v('cleanup.policy') as string[],
     compression: CODEC_IDS[v('compression.type') as string] ?? -1,
     downConversion: v('message.downconversion.enable') as boolean,
+    minInsyncReplicas: v('min.insync.replicas') as number,
   };
 }

@@ -98,6 +98,8 @@ export interface TopicCatalog {
   allocateProducerId(): Promise<Outcome<{ producerId: number }>>;
   /** State kept elsewhere about a topic (committed group offsets) is dropped by a listener. */
   onTopicDeleted(listener: TopicDeletionListener): void;
+  /** A leader asks for a new ISR (a follower caught up, or members fell behind): a cluster sends AlterPartition; a single node has no followers. */
+  proposeIsr?(topic: string, partition: number, isr: readonly number[], leaderEpoch: number, partitionEpoch: number): void;
 }
 
 /** The error a leader-only request gets for a partition, or null when this broker serves it. */

@@ -37,7 +37,7 @@ export class PartitionOffsetsLog implements OffsetsLog {
     let offset = 0n;
     let chunk = READ_CHUNK_BYTES;
     for (;;) {
-      const r = (await this.#ref.ask({ t: 'read', offset, maxBytes: chunk, isolationLevel: 0, currentLeaderEpoch: -1 }, { timeoutMs: ASK_TIMEOUT_MS })) as ReadResult;
+      const r = (await this.#ref.ask({ t: 'read', offset, maxBytes: chunk, isolationLevel: 0, currentLeaderEpoch: -1, toLogEnd: true }, { timeoutMs: ASK_TIMEOUT_MS })) as ReadResult;
       if (r.error === 'OFFSET_OUT_OF_RANGE' && offset < r.logStartOffset) {
         offset = r.logStartOffset;
         continue;

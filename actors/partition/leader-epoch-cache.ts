@@ -76,6 +76,20 @@ export class LeaderEpochCache {
     if (this.entries.length !== before) this.persist();
   }
 
+  /** A follower's truncation (Kafka's truncateFromEnd): epochs starting at or after `endOffset` go. */
+  truncateTo(endOffset: bigint): void {
+    const before = this.entries.length;
+    this.entries = this.entries.filter((e) => e.startOffset < endOffset);
+    if (this.entries.length !== before) this.persist();
+  }
+
+  /** A follower emptied to restart at its leader's log start. */
+  clear(): void {
+    if (this.entries.length === 0) return;
+    this.entries = [];
+    this.persist();
+  }
+
   private persist(): void {
     const text = `0\n${this.entries.length}\n${this.entries.map((e) => `${e.epoch} ${e.startOffset}`).join('\n')}${this.entries.length ? '\n' : ''}`;
     const path = join(this.dir, LEADER_EPOCH_CHECKPOINT);

@@ -27,6 +27,62 @@ export interface OpenPartition {
    * higher epoch, it starts that epoch at the log end.
    */
   readonly leaderEpoch?: number;
+  /** A cluster replica's role, ISR and assignment (LeaderAndIsr); absent on a single node, whose high watermark is its log end. */
+  readonly replication?: ReplicationRole;
+}
+
+export interface ReplicationRole {
+  readonly role: 'leader' | 'follower';
+  readonly brokerId: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  /** The state znode's version: what an AlterPartition from this leader names. */
+  readonly partitionEpoch: number;
+}
+
+/** A follower's Fetch at the leader (Kafka's replica fetch): records its progress and says what it may read. */
+export interface ReplicaFetchRequest {
+  readonly t: 'replicaFetch';
+  readonly replicaId: number;
+  readonly fetchOffset: bigint;
+  readonly lastFetchedEpoch: number;
+  readonly currentLeaderEpoch: number;
+}
+
+export interface ReplicaFetchResult {
+  readonly error?: string;
+  readonly highWatermark: bigint;
+  readonly logStartOffset: bigint;
+  /** The log end: a follower reads up to here, not only to the high watermark. */
+  readonly logEndOffset: bigint;
+  readonly dir: string;
+  /** Set when the follower's last fetched epoch ends before its fetch offset here: it truncates before fetching again. */
+  readonly divergingEpoch?: { readonly epoch: number; readonly endOffset: bigint };
+  /** The high watermark moved with this fetch (produce waits and consumers' long polls are woken). */
+  readonly advanced: boolean;
+  readonly isrSize: number;
+  /** The ISR this leader asks the controller for, when the follower may join it. */
+  readonly proposeIsr?: readonly number[];
+  readonly leaderEpoch: number;
+  readonly partitionEpoch: number;
+}
+
+/** A follower appends its leader's batches as they are (offsets, epochs, bytes) and takes its high watermark. */
+export interface AppendReplicaRequest {
+  readonly t: 'appendReplica';
+  /** Whole batches, maybe none. */
+  readonly records: Uint8Array;
+  readonly leaderHighWatermark: bigint;
+  readonly leaderLogStartOffset: bigint;
+}
+
+export interface FollowerPosition {
+  readonly error?: string;
+  readonly logEndOffset: bigint;
+  readonly logStartOffset: bigint;
+  readonly highWatermark: bigint;
+  /** The epoch of the last batch, -1 for an empty log: the follower's lastFetchedEpoch. */
+  readonly lastFetchedEpoch: number;
 }
 
 export interface AppendRequest {
@@ -34,6 +90,8 @@ export interface AppendRequest {
   readonly records: Uint8Array;
   /** Produce v3+: transactional batches are refused (transactions are not served). */
   readonly transactional: boolean;
+  /** acks=-1 checks min.insync.replicas against the ISR before appending (NOT_ENOUGH_REPLICAS). */
+  readonly requiredAcks?: number;
 }
 
 export interface ReadRequest {
@@ -43,6 +101,8 @@ export interface ReadRequest {
   /** 1: read_committed (single node without transactions: same bound as read_uncommitted). */
   readonly isolationLevel: number;
   readonly currentLeaderEpoch: number;
+  /** A leader's own reader (a group coordinator loading its offsets): up to the log end, not the high watermark (as Kafka loads groups). */
+  readonly toLogEnd?: boolean;
 }
 
 /**
@@ -87,6 +147,12 @@ export type PartitionMessage =
   | ListOffsetRequest
   | DeleteRecordsRequest
   | EpochEndOffsetRequest
+  | ReplicaFetchRequest
+  | AppendReplicaRequest
+  /** A follower truncating to its leader: to `offset`, or, with `startAt`, emptied and restarted at the leader's log start. */
+  | { readonly t: 'truncate'; readonly offset: bigint; readonly startAt?: boolean }
+  /** The leader's periodic ISR check: members behind for longer than `lagMaxMs` are proposed out. */
+  | { readonly t: 'isrCheck'; readonly lagMaxMs: number }
   | { readonly t: 'reconfigure'; readonly policy: LogPolicy }
   | { readonly t: 'describe' }
   | { readonly t: 'maintain'; readonly producerIdExpirationMs: number; readonly retention: boolean }
@@ -107,6 +173,11 @@ export interface AppendResult {
   readonly logStartOffset: bigint;
   /** The high watermark after the append (single node: the log end offset). */
   readonly highWatermark: bigint;
+  /** The last offset of the batch: acks=-1 waits for the high watermark past it. */
+  readonly lastOffset: bigint;
+  readonly isrSize: number;
+  /** min.insync.replicas in force. */
+  readonly minIsr: number;
 }
 
 export interface ReadResult {

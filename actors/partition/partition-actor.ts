@@ -19,6 +19,7 @@ import { scanBatch } from './batch-scan.js';
 import { legacyOffsetsBefore } from './legacy-offsets.js';
 import { recompressed, upConverted } from './stored-form.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
+import { LeaderReplicaState } from './replica-state.js';
 import type {
   AppendResult,
   ListOffsetResult,
@@ -26,7 +27,11 @@ import type {
   PartitionDescription,
   PartitionMessage,
   FetchBounds,
+  FollowerPosition,
   ReadResult,
+  ReplicaFetchRequest,
+  ReplicaFetchResult,
+  ReplicationRole,
 } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
 import { firstRecordAtOrAfter, firstRecordAtOrAfterScanning, recordWithTimestamp } from './timestamp-lookup.js';
@@ -75,6 +80,12 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   private leaderEpoch = FIRST_LEADER_EPOCH;
   private readonly producers = new ProducerStateTable();
   private inline = true;
+  /** A cluster replica's role; null on a single node (its high watermark is its log end). */
+  private role: ReplicationRole | null = null;
+  /** The leader's view of its followers; null on a follower or a single node. */
+  private replicaState: LeaderReplicaState | null = null;
+  /** Kept only with a role: the offset below which every ISR member has the records. */
+  private hw = 0n;
 
   constructor(readonly address: ActorAddress) {}
 
@@ -100,17 +111,28 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     switch (msg.t) {
       case 'open':
         if (this.log !== null && this.params?.topicId === msg.topicId) {
-          this.lead(msg.leaderEpoch ?? this.leaderEpoch);
-          return this.reconfigure(msg.policy, now);
+          this.params = { ...this.params, leaderEpoch: msg.leaderEpoch, replication: msg.replication };
+          opened.set(this.openedKey, this.params);
+          this.takeRole(msg.replication ?? null, msg.leaderEpoch ?? this.leaderEpoch, now);
+          this.reconfigure(msg.policy, now);
+          return this.position();
         }
         this.stop();
         opened.set(this.openedKey, msg);
         this.open(msg, now);
-        return { logEndOffset: BigInt(this.log!.logEndOffset) };
+        return this.position();
+      case 'replicaFetch':
+        return storageAnswer(() => this.replicaFetch(msg, now), { highWatermark: -1n, logStartOffset: -1n, logEndOffset: -1n, dir: '', advanced: false, isrSize: 0, leaderEpoch: -1, partitionEpoch: -1 });
+      case 'appendReplica':
+        return this.appendReplica(toBuffer(msg.records), msg.leaderHighWatermark, msg.leaderLogStartOffset, now);
+      case 'truncate':
+        return storageAnswer(() => this.truncate(msg.offset, msg.startAt === true, now), { logEndOffset: -1n, logStartOffset: -1n, highWatermark: -1n, lastFetchedEpoch: -1 });
+      case 'isrCheck':
+        return this.isrCheck(msg.lagMaxMs, now);
       case 'append':
-        return this.append(toBuffer(msg.records), now);
+        return this.append(toBuffer(msg.records), now, msg.requiredAcks ?? 1);
       case 'read':
-        return this.read(msg.offset, msg.maxBytes, msg.currentLeaderEpoch);
+        return this.read(msg.offset, msg.maxBytes, msg.currentLeaderEpoch, msg.toLogEnd === true);
       case 'fetchBounds':
         return this.fetchBounds(msg.offset, msg.currentLeaderEpoch);
       case 'listOffset':
@@ -161,9 +183,157 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     this.epochs = LeaderEpochCache.load(dir);
     this.epochs.truncateFromEnd(BigInt(log.logEndOffset) + 1n);
     this.leaderEpoch = FIRST_LEADER_EPOCH;
-    if (this.epochs.latestEpoch < 0) this.epochs.assign(FIRST_LEADER_EPOCH, BigInt(log.logStartOffset));
-    this.lead(params.leaderEpoch ?? Math.max(FIRST_LEADER_EPOCH, this.epochs.latestEpoch));
+    this.role = null;
+    this.replicaState = null;
+    // A replica's high watermark is not known at open: the log start is safe, and the leader's fetch answers move it.
+    this.hw = BigInt(log.logStartOffset);
+    const follower = params.replication?.role === 'follower';
+    // A follower's epochs are its leader's, from the batches it copies; only a leader starts one.
+    if (this.epochs.latestEpoch < 0 && !follower) this.epochs.assign(FIRST_LEADER_EPOCH, BigInt(log.logStartOffset));
+    this.takeRole(params.replication ?? null, params.leaderEpoch ?? Math.max(FIRST_LEADER_EPOCH, this.epochs.latestEpoch), nowMs);
     this.rebuildProducers(log, nowMs);
+  }
+
+  /**
+   * Leader or follower in `epoch` (LeaderAndIsr), or the single node's only
+   * role. A leader in a new epoch starts it at its log end and forgets what
+   * it knew of its followers; in the same epoch it takes the new ISR (an
+   * AlterPartition answered).
+   */
+  private takeRole(role: ReplicationRole | null, epoch: number, nowMs: number): void {
+    const newEpoch = epoch > this.leaderEpoch || this.role?.role !== role?.role;
+    this.role = role;
+    if (role === null || role.role === 'leader') {
+      this.lead(epoch);
+      if (role === null) this.replicaState = null;
+      else if (this.replicaState === null || newEpoch) this.replicaState = new LeaderReplicaState(role.brokerId, role.replicas, role.isr, role.partitionEpoch, nowMs);
+      else this.replicaState.update(role.replicas, role.isr, role.partitionEpoch, nowMs);
+      this.advanceHighWatermark();
+    } else {
+      if (epoch >= this.leaderEpoch) this.leaderEpoch = epoch;
+      this.replicaState = null;
+    }
+  }
+
+  /** Single node: the log end. A replica: what every ISR member has. */
+  private highWatermark(log: PartitionLog): bigint {
+    return this.role === null ? BigInt(log.logEndOffset) : this.hw;
+  }
+
+  /** The leader's high watermark moves up to the smallest log end in the ISR, never down. True when it moved. */
+  private advanceHighWatermark(): boolean {
+    const log = this.log;
+    const rs = this.replicaState;
+    if (log === null || rs === null) return false;
+    const min = rs.isrMinimum(BigInt(log.logEndOffset));
+    if (min > this.hw) {
+      this.hw = min;
+      return true;
+    }
+    return false;
+  }
+
+  private position(): FollowerPosition {
+    const log = this.openLog();
+    const end = BigInt(log.logEndOffset);
+    return { logEndOffset: end, logStartOffset: BigInt(log.logStartOffset), highWatermark: this.highWatermark(log), lastFetchedEpoch: end > BigInt(log.logStartOffset) ? this.epochs!.latestEpoch : -1 };
+  }
+
+  /**
+   * A follower's fetch (Kafka's Partition.fetchRecords for a replica): fenced
+   * by the leader epoch; a follower whose last fetched epoch ends earlier
+   * here than its fetch offset is told where it diverged (KIP-320) and
+   * records nothing; otherwise its offset is taken, the high watermark may
+   * move, and a follower that has caught up is proposed for the ISR.
+   */
+  private replicaFetch(msg: ReplicaFetchRequest, nowMs: number): ReplicaFetchResult {
+    const log = this.openLog();
+    const rs = this.replicaState;
+    const leo = BigInt(log.logEndOffset);
+    const base = { highWatermark: this.highWatermark(log), logStartOffset: BigInt(log.logStartOffset), logEndOffset: leo, dir: log.dir, advanced: false, isrSize: rs?.isr.length ?? 1, leaderEpoch: this.leaderEpoch, partitionEpoch: rs?.partitionEpoch ?? -1 };
+    if (rs === null) return { ...base, error: 'NOT_LEADER_OR_FOLLOWER' };
+    const fenced = this.checkEpoch(msg.currentLeaderEpoch);
+    if (fenced) return { ...base, ...fenced };
+    if (!rs.isReplica(msg.replicaId)) return { ...base, error: 'NOT_LEADER_OR_FOLLOWER' };
+    if (msg.lastFetchedEpoch >= 0) {
+      const r = this.epochs!.endOffsetFor(msg.lastFetchedEpoch, leo);
+      if (r.epoch !== msg.lastFetchedEpoch || r.endOffset < msg.fetchOffset) return { ...base, divergingEpoch: { epoch: r.epoch, endOffset: r.endOffset } };
+    }
+    if (msg.fetchOffset < base.logStartOffset || msg.fetchOffset > leo) return { ...base, error: 'OFFSET_OUT_OF_RANGE' };
+    rs.onFetch(msg.replicaId, msg.fetchOffset, leo, nowMs);
+    const advanced = this.advanceHighWatermark();
+    const epochStart = this.epochs!.endOffsetFor(this.leaderEpoch - 1, leo).endOffset;
+    const joins = rs.joinable(msg.replicaId, this.hw, epochStart < 0n ? 0n : epochStart);
+    return { ...base, highWatermark: this.hw, advanced, ...(joins ? { proposeIsr: [...rs.isr, msg.replicaId].sort((a, b) => a - b) } : {}) };
+  }
+
+  /** ISR members behind for longer than `lagMaxMs`: the ISR without them, or null when all keep up. */
+  private isrCheck(lagMaxMs: number, nowMs: number): { proposeIsr: number[] | null; leaderEpoch: number; partitionEpoch: number } {
+    const rs = this.replicaState;
+    if (rs === null) return { proposeIsr: null, leaderEpoch: this.leaderEpoch, partitionEpoch: -1 };
+    const out = rs.lagging(nowMs, lagMaxMs);
+    return { proposeIsr: out.length === 0 ? null : rs.isr.filter((id) => !out.includes(id)), leaderEpoch: this.leaderEpoch, partitionEpoch: rs.partitionEpoch };
+  }
+
+  /**
+   * A follower's append: the leader's batches with their own offsets and
+   * epochs (the epoch cache learns each new epoch where it starts), producer
+   * state as the leader's, and the leader's high watermark as far as this
+   * log reaches.
+   */
+  private appendReplica(buf: Buffer, leaderHw: bigint, leaderLogStart: bigint, nowMs: number): FollowerPosition {
+    const log = this.log;
+    if (log === null || this.role?.role !== 'follower') return { error: 'NOT_LEADER_OR_FOLLOWER', logEndOffset: -1n, logStartOffset: -1n, highWatermark: -1n, lastFetchedEpoch: -1 };
+    if (buf.length > 0) {
+      const before = log.logEndOffset;
+      try {
+        log.append(buf, { assignOffsets: false });
+      } catch (err) {
+        const mapped = kafkaErrorForStorage(err);
+        if (mapped === null) throw err;
+        return { ...this.position(), error: mapped.error };
+      }
+      for (const h of log.scanBatches(before, SCAN_CHUNK)) {
+        if (h.partitionLeaderEpoch > this.epochs!.latestEpoch) this.epochs!.assign(h.partitionLeaderEpoch, BigInt(h.baseOffset));
+        if (h.producerId >= 0 && !h.isControl) {
+          this.producers.record(
+            { producerId: BigInt(h.producerId), producerEpoch: h.producerEpoch, baseSequence: h.baseSequence, lastOffsetDelta: h.lastOffset - h.baseOffset },
+            BigInt(h.baseOffset),
+            BigInt(h.lastOffset),
+            h.isLogAppendTime ? h.maxTimestamp : -1,
+            nowMs,
+          );
+        }
+      }
+    }
+    const end = BigInt(log.logEndOffset);
+    if (leaderLogStart > BigInt(log.logStartOffset) && leaderLogStart <= end) {
+      log.deleteRecordsBefore(Number(leaderLogStart));
+      this.producers.truncateHead(leaderLogStart);
+      this.remember(log);
+    }
+    const hw = leaderHw < end ? leaderHw : end;
+    if (hw > this.hw) this.hw = hw;
+    return this.position();
+  }
+
+  /** A follower's truncation to where its leader's log diverges; producer state is rebuilt from what is left. */
+  private truncate(offset: bigint, startAt: boolean, nowMs: number): FollowerPosition {
+    const log = this.openLog();
+    if (startAt) {
+      // Emptied and restarted at the leader's log start (the follower fell behind its retention).
+      // The next fetch starts at the leader's log start; that append moves this log's start up to it.
+      log.truncateTo(log.logStartOffset);
+      this.epochs!.clear();
+    } else if (offset < BigInt(log.logEndOffset)) {
+      log.truncateTo(Number(offset));
+      this.epochs!.truncateTo(BigInt(log.logEndOffset));
+    }
+    const end = BigInt(log.logEndOffset);
+    if (this.hw > end) this.hw = end;
+    this.remember(log);
+    this.rebuildProducers(log, nowMs);
+    return this.position();
   }
 
   /** Leads in `epoch` from now: a newer epoch starts at the log end (the leader epoch cache's entry for it). */
@@ -219,11 +389,19 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
    * before the first byte is written, and producer state moves only once the
    * batch is in the log.
    */
-  private append(buf: Buffer, nowMs: number): AppendResult {
+  private append(buf: Buffer, nowMs: number, requiredAcks: number): AppendResult {
     const log = this.log;
-    const none = { baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, highWatermark: -1n };
+    const isrSize = this.replicaState?.isr.length ?? 1;
+    // A single node is its own whole ISR, whatever min.insync.replicas says.
+    const minIsr = this.role === null ? 1 : (this.policy?.minInsyncReplicas ?? 1);
+    const none = { baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, highWatermark: -1n, lastOffset: -1n, isrSize, minIsr };
     if (log === null) return { ...none, error: 'NOT_LEADER_OR_FOLLOWER', message: 'partition is not open' };
+    if (this.role?.role === 'follower') return { ...none, error: 'NOT_LEADER_OR_FOLLOWER', message: 'this replica follows' };
     const policy = this.policy!;
+    // Kafka checks the ISR before appending: with too few in sync, an acks=-1 write is not taken at all.
+    if (requiredAcks === -1 && isrSize < minIsr) {
+      return { ...none, error: 'NOT_ENOUGH_REPLICAS', message: `The size of the current ISR ${isrSize} is insufficient to satisfy the min.isr requirement of ${minIsr}`, logStartOffset: BigInt(log.logStartOffset) };
+    }
     const refused = (error: string, message: string): AppendResult => ({ ...none, error, message, logStartOffset: BigInt(log.logStartOffset) });
     const up = upConverted(buf, policy);
     if (!up.ok) return refused(up.error, up.message);
@@ -239,7 +417,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       if (check.kind === 'error') return refused(check.error, check.message);
       if (check.kind === 'duplicate') {
         const appendTime = policy.logAppendTime && check.timestampMs >= 0 ? BigInt(check.timestampMs) : -1n;
-        return { baseOffset: check.firstOffset, logAppendTimeMs: appendTime, logStartOffset: BigInt(log.logStartOffset), highWatermark: BigInt(log.logEndOffset) };
+        return { ...none, baseOffset: check.firstOffset, logAppendTimeMs: appendTime, logStartOffset: BigInt(log.logStartOffset), highWatermark: this.highWatermark(log), lastOffset: check.firstOffset + BigInt(b.lastOffsetDelta) };
       }
     }
     let r;
@@ -251,8 +429,9 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       return refused(mapped.error, mapped.message);
     }
     if (idempotent) this.producers.record(b, BigInt(r.baseOffset), BigInt(r.lastOffset), r.logAppendTime, nowMs);
+    this.advanceHighWatermark();
     const appendTime = policy.logAppendTime && r.logAppendTime >= 0 ? BigInt(r.logAppendTime) : -1n;
-    return { baseOffset: BigInt(r.baseOffset), logAppendTimeMs: appendTime, logStartOffset: BigInt(log.logStartOffset), highWatermark: BigInt(log.logEndOffset) };
+    return { ...none, baseOffset: BigInt(r.baseOffset), logAppendTimeMs: appendTime, logStartOffset: BigInt(log.logStartOffset), highWatermark: this.highWatermark(log), lastOffset: BigInt(r.lastOffset) };
   }
 
   private checkEpoch(current: number): { error: string } | null {
@@ -268,7 +447,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   private fetchBounds(offset: bigint, currentLeaderEpoch: number): FetchBounds {
     const log = this.log;
     if (log === null) return { error: 'NOT_LEADER_OR_FOLLOWER', highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, dir: '' };
-    const hw = BigInt(log.logEndOffset);
+    const hw = this.highWatermark(log);
     const base = { highWatermark: hw, lastStableOffset: hw, logStartOffset: BigInt(log.logStartOffset), dir: log.dir };
     const fenced = this.checkEpoch(currentLeaderEpoch);
     if (fenced) return { ...base, ...fenced };
@@ -277,10 +456,11 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   }
 
   /** Batches copied out for readers beside this actor (the offsets log of a coordinator); Fetch uses fetchBounds. */
-  private read(offset: bigint, maxBytes: number, currentLeaderEpoch: number): ReadResult | ReturnType<typeof withTransfer<ReadResult>> {
+  private read(offset: bigint, maxBytes: number, currentLeaderEpoch: number, toLogEnd: boolean): ReadResult | ReturnType<typeof withTransfer<ReadResult>> {
     const log = this.log;
     if (log === null) return { error: 'NOT_LEADER_OR_FOLLOWER', highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: [], bytes: 0 };
-    const hw = BigInt(log.logEndOffset);
+    // `highWatermark` answers the bound read up to: the log end for the leader's own reader.
+    const hw = toLogEnd ? BigInt(log.logEndOffset) : this.highWatermark(log);
     const start = BigInt(log.logStartOffset);
     const base = { highWatermark: hw, lastStableOffset: hw, logStartOffset: start, records: [] as Uint8Array[], bytes: 0 };
     const fenced = this.checkEpoch(currentLeaderEpoch);
@@ -318,7 +498,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const log = this.openLog();
     const fenced = this.checkEpoch(currentLeaderEpoch);
     if (fenced) return { ...fenced, offset: -1n, timestamp: -1n, leaderEpoch: -1 };
-    const hw = BigInt(log.logEndOffset);
+    const hw = this.highWatermark(log);
     const at = (offset: bigint, ts: bigint): ListOffsetResult => ({ offset, timestamp: ts, leaderEpoch: this.leaderEpoch });
     if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return at(BigInt(log.logStartOffset), -1n);
     if (timestamp === LATEST) return at(hw, -1n);
@@ -358,7 +538,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
 
   private deleteRecords(offset: bigint): { error?: string; lowWatermark: bigint } {
     const log = this.openLog();
-    const hw = BigInt(log.logEndOffset);
+    const hw = this.highWatermark(log);
     const target = offset === -1n ? hw : offset;
     if (target < 0n || target > hw) return { error: 'OFFSET_OUT_OF_RANGE', lowWatermark: -1n };
     const low = BigInt(log.deleteRecordsBefore(Number(target)));

@@ -30,6 +30,32 @@ import { ZkMultiError } from '../zookeeper/session.js';
 import { isZkError } from '../zookeeper/zk-error.js';
 import { CONFIG_CHANGES, configPath, decodeConfig, decodeConfigChange, DEFAULT_BROKER_ENTITY, type TopicAssignment } from '../zookeeper/znodes.js';
 import { claimPartitionDir } from './partition-metadata-file.js';
+import type { FollowerPosition, ReplicationRole } from '../../actors/partition/messages.js';
+import type { ReplicaFetchers } from './replica-fetcher.js';
+import { KafkaConnection } from '../../protocol/client/connection.js';
+import { ErrorCode, type BrokerId, type Uuid } from '../../protocol/index.js';
+
+/** What LeaderAndIsr says of one partition. */
+export interface PartitionAssignmentState {
+  readonly topic: string;
+  readonly topicId: string;
+  readonly partition: number;
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly isr: readonly number[];
+  readonly replicas: readonly number[];
+  readonly partitionEpoch: number;
+}
+
+/** The broker's parts a catalog wakes when a high watermark moves outside a fetch (an ISR change). */
+export interface HighWatermarkListener {
+  highWatermark(key: string, highWatermark: bigint, isrSize: number): void;
+  abandoned(key: string): void;
+}
+
+export const ALTER_PARTITION_VERSION = 2;
+
+const OFFSETS_TOPIC = '__consumer_offsets';
 
 /** How long a topic change waits for the controller's metadata to show it. */
 const PROPAGATION_TIMEOUT_MS = 30_000;
@@ -75,7 +101,16 @@ export class ClusterCatalog implements TopicCatalog {
   private readonly byId = new Map<string, TopicRecord>();
   private readonly configs = new Map<string, Record<string, string>>();
   /** Partitions this broker leads, by `<topic>-<p>`: what LeaderAndIsr said, with the epoch. */
-  private readonly led = new Map<string, { topic: string; partition: number; leaderEpoch: number }>();
+  private readonly led = new Map<string, { topic: string; topicId: string; partition: number; leaderEpoch: number; replicas: readonly number[]; isr: readonly number[]; partitionEpoch: number }>();
+  /** Partitions this broker follows, with the epoch LeaderAndIsr gave. */
+  private readonly following = new Map<string, { leader: number; leaderEpoch: number }>();
+  /** Leader endpoints from LeaderAndIsr (liveLeaders), ahead of the UpdateMetadata that follows it. */
+  private readonly leaderEndpoints = new Map<number, { host: string; port: number }>();
+  private fetchers: ReplicaFetchers | null = null;
+  private hwListener: HighWatermarkListener | null = null;
+  /** AlterPartition requests in flight, by partition: one at a time each, as Kafka's leader. */
+  private readonly isrInFlight = new Set<string>();
+  private controllerConn: { id: number; conn: Promise<KafkaConnection> } | null = null;
   private readonly changed = new Set<() => void>();
   private readonly deletionListeners: TopicDeletionListener[] = [];
   private readonly leadershipListeners: Array<(topic: string, partition: number, leads: boolean) => void> = [];
@@ -171,6 +206,11 @@ export class ClusterCatalog implements TopicCatalog {
     for (const t of gone) {
       this.configs.delete(t.name);
       for (const [k, l] of this.led) if (l.topic === t.name) await this.resign(k, l);
+      for (const k of [...this.following.keys()]) {
+        if (!k.startsWith(`${t.name}-`) || next.topics.has(t.name)) continue;
+        this.following.delete(k);
+        await this.fetchers?.unfollow(t.name, Number(k.slice(t.name.length + 1)));
+      }
       for (const listener of this.deletionListeners) await listener(t).catch((err) => this.o.log.warn(`after deleting ${t.name}: ${(err as Error).message}`));
     }
     if (!this.sweptStrays) {
@@ -186,32 +226,153 @@ export class ClusterCatalog implements TopicCatalog {
     return true;
   }
 
+  /** The follower side and the broker's waits, set once the broker runs. */
+  attachReplication(fetchers: ReplicaFetchers, listener: HighWatermarkListener): void {
+    this.fetchers = fetchers;
+    this.hwListener = listener;
+  }
+
+  /** Where a leader listens, from LeaderAndIsr's liveLeaders. */
+  noteLeaderEndpoint(id: number, host: string, port: number): void {
+    this.leaderEndpoints.set(id, { host, port });
+  }
+
   /**
    * A LeaderAndIsr partition: this broker leads it (its directory claimed for
-   * the topic id, the log opened in the leader epoch) or, led elsewhere or by
-   * nobody, stops leading it here. Returns a Kafka error name or null.
+   * the topic id, the log opened in the leader epoch with the ISR), follows
+   * it (opened as a follower, fetched from the leader), or, not a replica,
+   * lets it go. Returns a Kafka error name or null.
    */
-  async applyPartitionState(topic: string, topicId: string, partition: number, leader: number, leaderEpoch: number): Promise<string | null> {
+  async applyPartitionState(st: PartitionAssignmentState): Promise<string | null> {
+    const { topic, topicId, partition, leader, leaderEpoch } = st;
     const k = key(topic, partition);
     const current = this.led.get(k);
-    if (current !== undefined && leaderEpoch < current.leaderEpoch) return 'STALE_CONTROLLER_EPOCH';
+    const followed = this.following.get(k);
+    if ((current !== undefined && leaderEpoch < current.leaderEpoch) || (followed !== undefined && leaderEpoch < followed.leaderEpoch)) return 'STALE_CONTROLLER_EPOCH';
+    const mine = st.replicas.includes(this.o.brokerId);
     if (leader !== this.o.brokerId) {
       if (current !== undefined) await this.resign(k, current);
-      return null;
+      if (!mine || st.replicas.length <= 1) {
+        this.following.delete(k);
+        await this.fetchers?.unfollow(topic, partition);
+        return null;
+      }
+    } else {
+      // No answer from an old fetch may land once this replica leads.
+      this.following.delete(k);
+      await this.fetchers?.unfollow(topic, partition);
     }
+    const leads = leader === this.o.brokerId;
+    const role: ReplicationRole = { role: leads ? 'leader' : 'follower', brokerId: this.o.brokerId, replicas: st.replicas, isr: st.isr, partitionEpoch: st.partitionEpoch };
+    let pos: FollowerPosition;
     try {
       const stray = claimPartitionDir(join(this.o.dataDir, k), topicId);
       if (stray !== null) this.o.log.warn(`partition directory ${k} belonged to another topic of that name: renamed to ${stray}`);
       let configs = this.configs.get(topic);
       if (configs === undefined) this.configs.set(topic, (configs = await this.o.kzk.topicConfig(topic)));
-      await this.o.host.openPartition({ name: topic, id: topicId }, partition, logPolicy(this.dynamic, new Map(Object.entries(configs))), leaderEpoch);
+      pos = await this.o.host.openPartition({ name: topic, id: topicId }, partition, logPolicy(this.dynamic, new Map(Object.entries(configs))), leaderEpoch, role);
     } catch (err) {
-      this.o.log.error(`opening ${k} to lead it in epoch ${leaderEpoch} failed: ${(err as Error).message}`);
+      this.o.log.error(`opening ${k} to ${leads ? 'lead' : 'follow'} it in epoch ${leaderEpoch} failed: ${(err as Error).message}`);
       return 'KAFKA_STORAGE_ERROR';
     }
-    this.led.set(k, { topic, partition, leaderEpoch });
-    if (current === undefined) for (const l of this.leadershipListeners) l(topic, partition, true);
+    if (leads) {
+      this.led.set(k, { topic, topicId, partition, leaderEpoch, replicas: st.replicas, isr: st.isr, partitionEpoch: st.partitionEpoch });
+      if (current === undefined) for (const l of this.leadershipListeners) l(topic, partition, true);
+      this.hwListener?.highWatermark(k, pos.highWatermark, st.isr.length);
+      return null;
+    }
+    this.following.set(k, { leader, leaderEpoch });
+    const endpoint = this.leaderEndpoints.get(leader) ?? this.snapshot.brokers.get(leader);
+    if (leader < 0 || endpoint === undefined) await this.fetchers?.unfollow(topic, partition);
+    else await this.fetchers?.follow(leader, { host: endpoint.host, port: endpoint.port }, { topic, partition, leaderEpoch }, pos);
     return null;
+  }
+
+  /**
+   * A leader's ISR change (Kafka's AlterPartition, 56): sent to the
+   * controller with the leader epoch and partition epoch it rests on; the
+   * answer (the ISR as written, and its new partition epoch) is taken by
+   * the partition, whose high watermark may move with it. One at a time per
+   * partition; a refusal waits for the controller's next LeaderAndIsr.
+   */
+  proposeIsr(topic: string, partition: number, isr: readonly number[], leaderEpoch: number, partitionEpoch: number): void {
+    const k = key(topic, partition);
+    const l = this.led.get(k);
+    if (l === undefined || l.leaderEpoch !== leaderEpoch || this.isrInFlight.has(k)) return;
+    this.isrInFlight.add(k);
+    void this.sendAlterPartition(l, isr, partitionEpoch)
+      .catch((err) => this.o.log.warn(`AlterPartition of ${k}: ${(err as Error).message}`))
+      .finally(() => this.isrInFlight.delete(k));
+  }
+
+  private async sendAlterPartition(l: { topic: string; topicId: string; partition: number; leaderEpoch: number }, isr: readonly number[], partitionEpoch: number): Promise<void> {
+    const k = key(l.topic, l.partition);
+    const conn = await this.controllerConnection();
+    if (conn === null) return;
+    const brokerEpoch = (await this.o.kzk.brokers()).get(this.o.brokerId)?.epoch ?? -1n;
+    let r;
+    try {
+      r = await conn.request(56, ALTER_PARTITION_VERSION, {
+        brokerId: this.o.brokerId as BrokerId,
+        brokerEpoch,
+        topics: [{ topicId: l.topicId as Uuid, partitions: [{ partitionIndex: l.partition, leaderEpoch: l.leaderEpoch, newIsr: isr as BrokerId[], leaderRecoveryState: 0, partitionEpoch }] }],
+      });
+    } catch (err) {
+      this.controllerConn = null;
+      conn.close();
+      throw err;
+    }
+    const p = r.errorCode === 0 ? r.topics[0]?.partitions[0] : undefined;
+    if (p === undefined || p.errorCode !== 0) {
+      const error = p?.errorCode ?? r.errorCode;
+      if (error === ErrorCode.NOT_CONTROLLER) this.controllerConn = null;
+      this.o.log.info(`AlterPartition of ${k} to ISR [${isr.join(',')}] refused with error ${error}`);
+      return;
+    }
+    const now = this.led.get(k);
+    if (now === undefined || now.leaderEpoch !== p.leaderEpoch) return;
+    const taken = { ...now, isr: p.isr as number[], partitionEpoch: p.partitionEpoch };
+    this.led.set(k, taken);
+    this.o.log.info(`${k}: ISR [${taken.isr.join(',')}] (partition epoch ${taken.partitionEpoch})`);
+    const configs = this.configs.get(l.topic) ?? {};
+    const pos = await this.o.host.openPartition({ name: l.topic, id: l.topicId }, l.partition, logPolicy(this.dynamic, new Map(Object.entries(configs))), now.leaderEpoch, { role: 'leader', brokerId: this.o.brokerId, replicas: now.replicas, isr: taken.isr, partitionEpoch: taken.partitionEpoch });
+    this.hwListener?.highWatermark(k, pos.highWatermark, taken.isr.length);
+  }
+
+  private async controllerConnection(): Promise<KafkaConnection | null> {
+    const id = this.snapshot.controllerId;
+    const b = this.snapshot.brokers.get(id);
+    if (b === undefined) return null;
+    if (this.controllerConn?.id !== id) {
+      const old = this.controllerConn;
+      this.controllerConn = { id, conn: KafkaConnection.connect({ host: b.host, port: b.port, clientId: `samsa-broker-${this.o.brokerId}`, connectTimeoutMs: 5_000, requestTimeoutMs: 30_000 }) };
+      void old?.conn.then((c) => c.close()).catch(() => undefined);
+    }
+    try {
+      return await this.controllerConn.conn;
+    } catch (err) {
+      this.controllerConn = null;
+      throw err;
+    }
+  }
+
+  /** The leader's ISR check (every replica.lag.time.max.ms / 2): members behind for longer are proposed out. */
+  async checkIsr(lagMaxMs: number): Promise<void> {
+    const items = [...this.led.values()].filter((l) => l.replicas.length > 1).map((l) => ({ topic: l.topic, partition: l.partition, msg: { t: 'isrCheck' as const, lagMaxMs } }));
+    const outcomes = await this.o.host.askMany<{ proposeIsr: number[] | null; leaderEpoch: number; partitionEpoch: number }>(items);
+    outcomes.forEach((o, i) => {
+      if (!o.ok || o.value.proposeIsr === null) return;
+      const it = items[i]!;
+      this.o.log.info(`${it.topic}-${it.partition}: replica(s) behind for over ${lagMaxMs} ms; asking for ISR [${o.value.proposeIsr.join(',')}]`);
+      this.proposeIsr(it.topic, it.partition, o.value.proposeIsr, o.value.leaderEpoch, o.value.partitionEpoch);
+    });
+  }
+
+  async closeReplication(): Promise<void> {
+    await this.fetchers?.close();
+    const c = this.controllerConn;
+    this.controllerConn = null;
+    await c?.conn.then((x) => x.close()).catch(() => undefined);
   }
 
   /** A StopReplica partition: no longer led here; its data deleted when asked (a topic deletion). */
@@ -219,6 +380,8 @@ export class ClusterCatalog implements TopicCatalog {
     const k = key(topic, partition);
     const current = this.led.get(k);
     if (current !== undefined) await this.resign(k, current);
+    this.following.delete(k);
+    await this.fetchers?.unfollow(topic, partition);
     try {
       await this.o.host.closePartition(topic, partition, deleteData);
       if (deleteData) rmSync(join(this.o.dataDir, k), { recursive: true, force: true });
@@ -231,6 +394,7 @@ export class ClusterCatalog implements TopicCatalog {
 
   private async resign(k: string, l: { topic: string; partition: number }): Promise<void> {
     this.led.delete(k);
+    this.hwListener?.abandoned(k);
     for (const listener of this.leadershipListeners) listener(l.topic, l.partition, false);
   }
 
@@ -319,10 +483,11 @@ export class ClusterCatalog implements TopicCatalog {
       if (replicas.size > MAX_PARTITIONS_PER_TOPIC) return fail('INVALID_PARTITIONS', `Number of partitions must be between 1 and ${MAX_PARTITIONS_PER_TOPIC}, got ${replicas.size}.`);
     } else {
       const partitions = spec.partitions === -1 ? this.dynamic.numPartitions : spec.partitions;
-      const rf = spec.replicationFactor === -1 ? this.dynamic.defaultReplicationFactor : spec.replicationFactor;
+      // __consumer_offsets takes offsets.topic.replication.factor, as Kafka: with fewer brokers its creation fails and groups wait (COORDINATOR_NOT_AVAILABLE).
+      const defaultRf = spec.name === OFFSETS_TOPIC ? (this.dynamic.get('offsets.topic.replication.factor') as number) : this.dynamic.defaultReplicationFactor;
+      const rf = spec.replicationFactor === -1 ? defaultRf : spec.replicationFactor;
       if (partitions <= 0 || partitions > MAX_PARTITIONS_PER_TOPIC) return fail('INVALID_PARTITIONS', `Number of partitions must be between 1 and ${MAX_PARTITIONS_PER_TOPIC}, got ${partitions}.`);
       if (rf <= 0) return fail('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.');
-      if (rf > 1) return fail('INVALID_REPLICATION_FACTOR', `Replication factor ${rf}: replication is not built yet; topics have one replica (replication factor 1).`);
       try {
         replicas = assignReplicas(brokers, partitions, rf);
       } catch (err) {
@@ -350,7 +515,6 @@ export class ClusterCatalog implements TopicCatalog {
   private assignmentProblem(brokers: readonly number[], live: ReadonlySet<number>): Fail | null {
     if (brokers.length === 0) return fail('INVALID_REPLICA_ASSIGNMENT', 'Replica assignment must name at least one broker.');
     if (new Set(brokers).size !== brokers.length) return fail('INVALID_REPLICA_ASSIGNMENT', `Duplicate brokers in replica assignment: ${brokers.join(', ')}`);
-    if (brokers.length > 1) return fail('INVALID_REPLICATION_FACTOR', `Replica assignment of ${brokers.length} brokers: replication is not built yet; topics have one replica.`);
     const unknown = brokers.filter((b) => !live.has(b));
     if (unknown.length > 0) return fail('INVALID_REPLICA_ASSIGNMENT', `Unknown broker(s) in replica assignment: ${unknown.join(', ')}.`);
     return null;

@@ -1,8 +1,8 @@
 /**
  * The requests a ZooKeeper-mode controller sends brokers: LeaderAndIsr (4),
  * StopReplica (5) and UpdateMetadata (6), at the versions that carry topic
- * ids; and ControlledShutdown (7), which a stopping broker sends the
- * controller. A request is taken only from the controller ZooKeeper names now, at
+ * ids; ControlledShutdown (7), which a stopping broker sends the
+ * controller, and AlterPartition (56), which a leader sends it to change an ISR. A request is taken only from the controller ZooKeeper names now, at
  * the current controller epoch (STALE_CONTROLLER_EPOCH otherwise): without
  * authorisation this is what keeps a client from steering the broker.
  */
@@ -10,7 +10,7 @@ import type { ApiHandler, ApiKey } from '../../actors/broker/handler.js';
 import { defineHandler } from '../../actors/broker/handler.js';
 import { code, type ErrorName } from '../../actors/broker/errors.js';
 import type { BrokerView, PartitionView } from '../../actors/controller/catalog.js';
-import type { TopicName, Uuid } from '../../protocol/index.js';
+import type { BrokerId, TopicName, Uuid } from '../../protocol/index.js';
 import type { KafkaZk } from '../kafka-zk.js';
 import type { ClusterCatalog, SnapshotTopic } from './cluster-catalog.js';
 
@@ -20,8 +20,11 @@ const LEADER_DURING_DELETE = -2;
 const CONFIRM_ATTEMPTS = 100;
 const CONFIRM_RETRY_MS = 100;
 
-/** What ControlledShutdown asks of the active controller (null when this broker is not it). */
-export type ControlledShutdownTarget = () => { controlledShutdown(brokerId: number, brokerEpoch: bigint): Promise<{ error: string | null; remaining: Array<{ topic: string; partition: number }> }> } | null;
+/** What ControlledShutdown and AlterPartition ask of the active controller (null when this broker is not it). */
+export type ControlledShutdownTarget = () => {
+  controlledShutdown(brokerId: number, brokerEpoch: bigint): Promise<{ error: string | null; remaining: Array<{ topic: string; partition: number }> }>;
+  alterPartition(brokerId: number, brokerEpoch: bigint, topicId: string, topicName: string, partition: number, leaderEpoch: number, newIsr: readonly number[], partitionEpoch: number): Promise<{ error: string | null; leader: number; leaderEpoch: number; isr: readonly number[]; partitionEpoch: number }>;
+} | null;
 
 export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, listener: string, controller: ControlledShutdownTarget): ReadonlyArray<ApiHandler<ApiKey>> {
   /** The newest controller this broker has taken requests from. */
@@ -58,6 +61,7 @@ export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, liste
     accepts: { min: 5, max: 7 },
     async handle(_ctx, req) {
       const refused = await fromController(req.controllerId, req.controllerEpoch);
+      if (refused === null) for (const l of req.liveLeaders) catalog.noteLeaderEndpoint(l.brokerId, l.hostName, l.port);
       const topics = await Promise.all(
         req.topicStates.map(async (t) => ({
           topicId: t.topicId,
@@ -65,7 +69,7 @@ export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, liste
             t.partitionStates.map(async (p) => ({
               topicName: '' as TopicName,
               partitionIndex: p.partitionIndex,
-              errorCode: refused ?? errorCode(await catalog.applyPartitionState(t.topicName, t.topicId, p.partitionIndex, p.leader, p.leaderEpoch)),
+              errorCode: refused ?? errorCode(await catalog.applyPartitionState({ topic: t.topicName, topicId: t.topicId, partition: p.partitionIndex, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr, replicas: p.replicas, partitionEpoch: p.partitionEpoch })),
             })),
           ),
         })),
@@ -137,7 +141,33 @@ export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, liste
     errorResponse: (_req, errorCode) => ({ errorCode, remainingPartitions: [] }),
   });
 
-  return [leaderAndIsr, stopReplica, updateMetadata, controlledShutdown] as unknown as ReadonlyArray<ApiHandler<ApiKey>>;
+  const alterPartition = defineHandler({
+    apiKey: 56,
+    advertised: { min: 0, max: 3 },
+    accepts: { min: 0, max: 3 },
+    async handle(ctx, req) {
+      const c = controller();
+      if (c === null) return { throttleTimeMs: 0, errorCode: code('NOT_CONTROLLER'), topics: [] };
+      const v3 = ctx.header.apiVersion >= 3;
+      const topics = await Promise.all(
+        req.topics.map(async (t) => ({
+          topicName: t.topicName,
+          topicId: t.topicId,
+          partitions: await Promise.all(
+            t.partitions.map(async (p) => {
+              const isr = v3 ? p.newIsrWithEpochs.map((b) => b.brokerId) : p.newIsr;
+              const r = await c.alterPartition(req.brokerId, req.brokerEpoch, t.topicId, t.topicName, p.partitionIndex, p.leaderEpoch, isr, p.partitionEpoch);
+              return { partitionIndex: p.partitionIndex, errorCode: errorCode(r.error), leaderId: r.leader as BrokerId, leaderEpoch: r.leaderEpoch, isr: r.isr as BrokerId[], leaderRecoveryState: 0, partitionEpoch: r.partitionEpoch };
+            }),
+          ),
+        })),
+      );
+      return { throttleTimeMs: 0, errorCode: 0, topics };
+    },
+    errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode, topics: [] }),
+  });
+
+  return [leaderAndIsr, stopReplica, updateMetadata, controlledShutdown, alterPartition] as unknown as ReadonlyArray<ApiHandler<ApiKey>>;
 }
 
 const errorCode = (name: string | null): number => (name === null ? 0 : code(name as ErrorName));

@@ -1,6 +1,6 @@
 /**
- * The active controller of a ZooKeeper-mode cluster (Kafka's KafkaController,
- * for replication factor 1 here): one event loop over what ZooKeeper says,
+ * The active controller of a ZooKeeper-mode cluster (Kafka's KafkaController):
+ * one event loop over what ZooKeeper says,
  * each event handled to the end before the next.
  *
  * - startup (elected): read the live brokers, every topic's assignment and
@@ -48,6 +48,14 @@ interface TopicState {
   readonly id: string;
   replicas: Map<number, readonly number[]>;
   states: Map<number, PartitionStateWithVersion>;
+}
+
+export interface AlterPartitionAnswer {
+  readonly error: 'STALE_BROKER_EPOCH' | 'UNKNOWN_TOPIC_OR_PARTITION' | 'UNKNOWN_TOPIC_ID' | 'NOT_LEADER_OR_FOLLOWER' | 'FENCED_LEADER_EPOCH' | 'NOT_CONTROLLER' | 'INVALID_UPDATE_VERSION' | 'INVALID_REQUEST' | 'INELIGIBLE_REPLICA' | null;
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly isr: readonly number[];
+  readonly partitionEpoch: number;
 }
 
 export interface ControllerOptions {
@@ -109,6 +117,50 @@ export class ClusterController {
         const remaining: Array<{ topic: string; partition: number }> = [];
         for (const [name, t] of this.topics) for (const [p, s] of t.states) if (!this.deleting.has(name) && s.leader === brokerId && (t.replicas.get(p)?.length ?? 0) > 1) remaining.push({ topic: name, partition: p });
         resolve({ error: null, remaining });
+      }).then(() => reject(new Error('the controller stopped')), reject);
+    });
+  }
+
+  /**
+   * AlterPartition (56) from a partition's leader (Kafka 3.9's ZooKeeper-mode
+   * controller): the new ISR is written to the state znode at the partition
+   * epoch (zkVersion) the leader named, in the same leader epoch; every
+   * broker then gets the new metadata. Refusals as Kafka's: the sender must
+   * be a live broker at its registered epoch, the leader, at the current
+   * leader and partition epochs, and the ISR must hold live replicas only,
+   * the leader among them.
+   */
+  alterPartition(brokerId: number, brokerEpoch: bigint, topicId: string, topicName: string, partition: number, leaderEpoch: number, newIsr: readonly number[], partitionEpoch: number): Promise<AlterPartitionAnswer> {
+    return new Promise((resolve, reject) => {
+      void this.enqueue('alter partition', async () => {
+        const refuse = (error: AlterPartitionAnswer['error']) => resolve({ error, leader: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 });
+        const b = this.live.get(brokerId);
+        if (b === undefined || (brokerEpoch !== -1n && b.epoch !== brokerEpoch)) return refuse('STALE_BROKER_EPOCH');
+        const name = topicName !== '' ? topicName : [...this.topics].find(([, t]) => t.id === topicId)?.[0];
+        const t = name === undefined ? undefined : this.topics.get(name);
+        const s = t?.states.get(partition);
+        if (name === undefined || t === undefined || s === undefined || this.deleting.has(name)) return refuse(topicName !== '' ? 'UNKNOWN_TOPIC_OR_PARTITION' : 'UNKNOWN_TOPIC_ID');
+        if (s.leader !== brokerId) return refuse('NOT_LEADER_OR_FOLLOWER');
+        if (leaderEpoch < s.leaderEpoch) return refuse('FENCED_LEADER_EPOCH');
+        if (leaderEpoch > s.leaderEpoch) return refuse('NOT_CONTROLLER');
+        if (partitionEpoch !== s.zkVersion) return refuse('INVALID_UPDATE_VERSION');
+        const replicas = t.replicas.get(partition) ?? [];
+        if (!newIsr.includes(brokerId) || newIsr.some((r) => !replicas.includes(r)) || new Set(newIsr).size !== newIsr.length) return refuse('INVALID_REQUEST');
+        if (newIsr.some((r) => !this.live.has(r) || this.shuttingDown.has(r))) return refuse('INELIGIBLE_REPLICA');
+        const state: PartitionState = { leader: s.leader, leaderEpoch: s.leaderEpoch, isr: [...newIsr], controllerEpoch: this.epoch, leaderRecoveryState: 0 };
+        try {
+          await this.o.kzk.updatePartitionStates(this.o.fence, name, new Map([[partition, { state, zkVersion: s.zkVersion }]]));
+        } catch (err) {
+          if (!(err instanceof ZkMultiError && err.code === 'BAD_VERSION')) throw err;
+          const read = await this.o.kzk.partitionState(name, partition);
+          if (read !== null) t.states.set(partition, read);
+          return refuse('INVALID_UPDATE_VERSION');
+        }
+        const written = { ...state, zkVersion: s.zkVersion + 1 };
+        t.states.set(partition, written);
+        this.o.log.info(`controller: ${name}-${partition} ISR [${s.isr.join(',')}] -> [${newIsr.join(',')}] (leader ${s.leader}, epoch ${s.leaderEpoch})`);
+        resolve({ error: null, leader: written.leader, leaderEpoch: written.leaderEpoch, isr: written.isr, partitionEpoch: written.zkVersion });
+        await this.sendAll([]);
       }).then(() => reject(new Error('the controller stopped')), reject);
     });
   }

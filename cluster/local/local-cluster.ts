@@ -88,6 +88,8 @@ export class LocalCluster {
         'zookeeper.connect': this.zookeeperConnect,
         'broker.id': id,
         'zookeeper.session.timeout.ms': this.o.sessionTimeoutMs ?? 6_000,
+        // As Kafka's own test clusters: __consumer_offsets replicated as far as the cluster allows.
+        'offsets.topic.replication.factor': Math.min(3, this.o.brokers),
         ...(rack === undefined ? {} : { 'broker.rack': rack }),
         ...this.o.overrides,
       },

@@ -10,6 +10,7 @@ import { errorCodeOf, outcomeError } from '../outcome-error.js';
 import { partitionProblem } from '../../controller/catalog.js';
 import { fetchContext, type FetchContext } from '../fetch/fetch-context.js';
 import type { PartitionAnswer, QuietMark } from '../fetch/fetch-session.js';
+import { serveReplicaFetch } from '../fetch/replica-fetch.js';
 
 const NO_SESSION = 0;
 /** Leadership never moves on a single node (the partition actor's LEADER_EPOCH). */
@@ -51,6 +52,9 @@ export const fetch = defineHandler({
   async handle(ctx, req) {
     const { broker } = ctx;
     const version = ctx.header.apiVersion;
+    // A follower's fetch (Fetch v15+ carries the replica id in ReplicaState).
+    const replicaId = version >= 15 ? req.replicaState.replicaId : req.replicaId;
+    if (replicaId >= 0) return serveReplicaFetch(broker, req, replicaId, version >= 13) as never;
     const session = fetchContext(broker.fetchSessions, version, req, stillQuiet);
     if (session.errorCode !== 0) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: NO_SESSION, responses: [] };
     const maxBytes = Math.max(0, Math.min(req.maxBytes, broker.config.fetchMaxBytes));
@@ -194,6 +198,9 @@ function downConverted(broker: BrokerCore, wanted: readonly Wanted[], results: r
  */
 function caughtUpBounds(broker: BrokerCore, w: Wanted): CaughtUp | null {
   if (w.currentLeaderEpoch !== -1 && w.currentLeaderEpoch !== SINGLE_NODE_LEADER_EPOCH) return null;
+  // A replicated partition's high watermark trails its log end: only its actor knows it.
+  const record = broker.controller.topic(w.topic);
+  if (record === undefined || broker.controller.partition(record, w.partition).replicas.length > 1) return null;
   const log = broker.partitions.logs.peek(w.key);
   if (log === undefined) return null;
   let end: bigint;

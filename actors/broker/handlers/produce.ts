@@ -2,6 +2,8 @@ import { ATTRIBUTES_OFFSET, batchCompression, CompressionType, CURRENT_MAGIC, MA
 import type { AppendRequest, AppendResult } from '../../partition/messages.js';
 import { partitionKey } from '../../partition/messages.js';
 import { code, type ErrorName } from '../errors.js';
+import type { BrokerCore } from '../broker-core.js';
+import type { AskOutcome } from '../../runtime/index.js';
 import { defineHandler } from '../handler.js';
 import { isInternalTopic } from '../internal-topics.js';
 import { partitionProblem } from '../../controller/catalog.js';
@@ -24,8 +26,13 @@ function versionProblem(version: number, records: Uint8Array): { error: ErrorNam
  * of magic 0/1, stored as record batches (partition/stored-form.ts). Internal topics are refused
  * (INVALID_TOPIC_EXCEPTION): only the broker appends to them. The partitions of one request
  * are appended with one askMany: one message per worker. acks=0 is appended
- * and answered with nothing; on a single node acks=1 and acks=-1 both answer
- * after the local append (the whole ISR).
+ * and answered with nothing; acks=1 answers after the leader's append;
+ * acks=-1 is refused before the append while the ISR is smaller than
+ * min.insync.replicas (NOT_ENOUGH_REPLICAS) and answers once the high
+ * watermark passes the batch (every ISR member has it), with
+ * NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below the minimum
+ * meanwhile and REQUEST_TIMED_OUT after the request's timeout, as Kafka's
+ * DelayedProduce. On a single node the high watermark is the log end.
  */
 export const produce = defineHandler({
   apiKey: 0,
@@ -61,14 +68,21 @@ export const produce = defineHandler({
             // A view would drag its whole socket buffer through the structured clone: copy exactly the records once, and move that.
             const records = new Uint8Array(p.records.length);
             records.set(p.records);
-            items.push({ topic: t.name, partition: p.index, msg: { t: 'append', records, transactional }, transfer: [records.buffer] });
+            items.push({ topic: t.name, partition: p.index, msg: { t: 'append', records, transactional, requiredAcks: req.acks }, transfer: [records.buffer] });
           } else {
-            items.push({ topic: t.name, partition: p.index, msg: { t: 'append', records: p.records, transactional } });
+            items.push({ topic: t.name, partition: p.index, msg: { t: 'append', records: p.records, transactional, requiredAcks: req.acks } });
           }
         }
       }
     }
+    const started = broker.now();
     const outcomes = await broker.partitions.askMany<AppendResult>(items, Math.max(1, req.timeoutMs) + 1000);
+    // Parked fetches (followers' and consumers') learn of the appends before acks=-1 waits on the followers.
+    for (const slot of slots) {
+      const o = slot.item >= 0 ? outcomes[slot.item]! : null;
+      if (o !== null && o.ok && o.value.error === undefined) broker.fetchWatch.notify(partitionKey(slot.topic, slot.index));
+    }
+    const acked = req.acks === -1 ? await replicated(broker, slots, outcomes, Math.max(0, req.timeoutMs - (broker.now() - started))) : [];
     const byTopic = new Map<string, unknown[]>();
     for (const slot of slots) {
       let out = { index: slot.index, errorCode: slot.errorCode, baseOffset: NO_OFFSET, logAppendTimeMs: NO_OFFSET, logStartOffset: NO_OFFSET, recordErrors: [], errorMessage: slot.message };
@@ -80,7 +94,8 @@ export const produce = defineHandler({
         } else {
           const r = o.value;
           out = { ...out, errorCode: errorCodeOf(r.error), errorMessage: r.message ?? null, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTimeMs, logStartOffset: r.logStartOffset };
-          if (r.error === undefined) broker.fetchWatch.notify(partitionKey(slot.topic, slot.index));
+          const late = acked[slot.item];
+          if (r.error === undefined && late !== undefined && late !== null) out = { ...out, errorCode: code(late.error), errorMessage: late.message };
         }
       }
       let list = byTopic.get(slot.topic);
@@ -102,3 +117,31 @@ export const produce = defineHandler({
     responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode, errorMessage: message, baseOffset: NO_OFFSET, logStartOffset: NO_OFFSET, logAppendTimeMs: NO_OFFSET })) })),
   }),
 });
+
+/**
+ * acks=-1: waits, all partitions together, for each appended batch's high
+ * watermark; by item, null when the batch is acknowledged.
+ */
+async function replicated(broker: BrokerCore, slots: ReadonlyArray<{ topic: string; index: number; item: number }>, outcomes: ReadonlyArray<AskOutcome<AppendResult>>, timeoutMs: number): Promise<Array<{ error: ErrorName; message: string } | null>> {
+  const out: Array<{ error: ErrorName; message: string } | null> = [];
+  await Promise.all(
+    slots.map(async (slot) => {
+      if (slot.item < 0) return;
+      const o = outcomes[slot.item]!;
+      if (!o.ok || o.value.error !== undefined) return;
+      const r = o.value;
+      const required = r.lastOffset + 1n;
+      let isrSize = r.isrSize;
+      if (r.highWatermark < required) {
+        const w = await broker.ackWaits.wait(partitionKey(slot.topic, slot.index), required, timeoutMs);
+        if (!w.ok) {
+          out[slot.item] = { error: w.error, message: w.error === 'REQUEST_TIMED_OUT' ? `the ISR did not have the records within ${timeoutMs} ms` : 'leadership moved before the ISR had the records' };
+          return;
+        }
+        isrSize = w.isrSize;
+      }
+      out[slot.item] = isrSize < r.minIsr ? { error: 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', message: `The size of the current ISR ${isrSize} is insufficient to satisfy the min.isr requirement of ${r.minIsr}` } : null;
+    }),
+  );
+  return out;
+}
