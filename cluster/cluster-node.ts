@@ -62,7 +62,6 @@ export class ClusterNode {
   static async start(o: ClusterNodeOptions): Promise<ClusterNode> {
     const connect = o.config.get('zookeeper.connect') as string | null;
     if (connect === null) throw new ConfigError('zookeeper.connect', 'a cluster broker needs zookeeper.connect');
-    if (o.config.get('unclean.leader.election.enable') === true) throw new ConfigError('unclean.leader.election.enable', 'unclean leader election is not served: a partition waits for an ISR member to return');
     const sessionOptions = { sessionTimeoutMs: (o.config.get('zookeeper.session.timeout.ms') as number), connectionTimeoutMs: (o.config.get('zookeeper.connection.timeout.ms') as number) };
     const session = await ZkSession.connect(connect, sessionOptions);
     try {

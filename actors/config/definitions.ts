@@ -85,7 +85,7 @@ const defs: ConfigDef[] = [
   { name: 'delete.topic.enable', type: 'boolean', default: true, doc: 'DeleteTopics is refused (TOPIC_DELETION_DISABLED) when false.' },
   { name: 'auto.create.topics.enable', type: 'boolean', default: true, doc: 'Metadata and Produce for an unknown topic create it.' },
   { name: 'num.partitions', type: 'int', default: 1, doc: 'Partitions of auto-created topics and of CreateTopics with -1.', min: 1 },
-  { name: 'default.replication.factor', type: 'short', default: 1, doc: 'Replication factor of auto-created topics; a single node serves 1.', min: 1 },
+  { name: 'default.replication.factor', type: 'short', default: 1, doc: 'Replication factor of auto-created topics and of CreateTopics with -1; a single node serves 1 only.', min: 1 },
   { name: 'fetch.max.bytes', type: 'int', default: 57671680, doc: 'Upper bound on a Fetch response, whatever the client asks.', min: 1024 },
   { name: 'max.incremental.fetch.session.cache.slots', type: 'int', default: 1000, doc: 'Incremental fetch sessions (KIP-227) kept, each holding the partitions of one fetcher; when full, a stale session (unused 120 s) or an older one with fewer partitions gives way, else the fetcher gets the sessionless answer (session id 0). 0 disables sessions.', min: 0 },
   { name: 'producer.id.expiration.ms', type: 'int', default: 86400000, doc: 'Idle producer state is dropped after this long.', min: 1 },

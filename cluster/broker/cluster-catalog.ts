@@ -54,6 +54,8 @@ export interface HighWatermarkListener {
 }
 
 export const ALTER_PARTITION_VERSION = 2;
+/** A controller that does not answer (paused, partitioned) is given up on, and the next ISR check asks again. */
+const ALTER_PARTITION_TIMEOUT_MS = 5_000;
 
 const OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -345,7 +347,7 @@ export class ClusterCatalog implements TopicCatalog {
     if (b === undefined) return null;
     if (this.controllerConn?.id !== id) {
       const old = this.controllerConn;
-      this.controllerConn = { id, conn: KafkaConnection.connect({ host: b.host, port: b.port, clientId: `samsa-broker-${this.o.brokerId}`, connectTimeoutMs: 5_000, requestTimeoutMs: 30_000 }) };
+      this.controllerConn = { id, conn: KafkaConnection.connect({ host: b.host, port: b.port, clientId: `samsa-broker-${this.o.brokerId}`, connectTimeoutMs: 5_000, requestTimeoutMs: ALTER_PARTITION_TIMEOUT_MS }) };
       void old?.conn.then((c) => c.close()).catch(() => undefined);
     }
     try {

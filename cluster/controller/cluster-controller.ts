@@ -416,23 +416,28 @@ export class ClusterController {
   /**
    * LeaderAndIsr to `full` brokers for all their replicas and to the replicas
    * of `changed` partitions, then UpdateMetadata (the whole cluster) to every
-   * live broker.
+   * live broker. Queued, not awaited (Kafka's ControllerChannelManager): the
+   * channel keeps each broker's requests in order, and a broker that does
+   * not answer (paused, cut off) must not stall the controller's events
+   * until its session expires.
    */
   private async sendAll(full: readonly number[], changed: ReadonlySet<string> = new Set()): Promise<void> {
-    const sends: Array<Promise<unknown>> = [];
     for (const id of this.live.keys()) {
       const all = full.includes(id);
       const body = this.leaderAndIsr(id, (name, p) => all || changed.has(key(name, p)));
-      if (body !== null) sends.push(this.checked(id, 'LeaderAndIsr', this.o.channel.send(id, 4, LEADER_AND_ISR_VERSION, body)));
+      if (body !== null) void this.checked(id, 'LeaderAndIsr', this.o.channel.send(id, 4, LEADER_AND_ISR_VERSION, body));
     }
-    await Promise.all(sends);
     const metadata = this.updateMetadata();
-    await Promise.all([...this.live.keys()].map((id) => this.checked(id, 'UpdateMetadata', this.o.channel.send(id, 6, UPDATE_METADATA_VERSION, { ...metadata, brokerEpoch: this.o.channel.epochOf(id) }))));
+    for (const id of this.live.keys()) void this.checked(id, 'UpdateMetadata', this.o.channel.send(id, 6, UPDATE_METADATA_VERSION, { ...metadata, brokerEpoch: this.o.channel.epochOf(id) }));
   }
 
   private async checked(id: number, what: string, answer: Promise<{ errorCode: number } | null>): Promise<void> {
-    const r = await answer;
-    if (r !== null && r.errorCode !== 0) this.o.log.warn(`controller: ${what} to broker ${id} answered error ${r.errorCode}`);
+    try {
+      const r = await answer;
+      if (r !== null && r.errorCode !== 0) this.o.log.warn(`controller: ${what} to broker ${id} answered error ${r.errorCode}`);
+    } catch (err) {
+      this.o.log.warn(`controller: ${what} to broker ${id} failed: ${(err as Error).message}`);
+    }
   }
 
   private leaderAndIsr(brokerId: number, wanted: (topic: string, partition: number) => boolean) {
