@@ -156,6 +156,8 @@ test('a leader with records no follower got (acks=1) truncates them when it retu
   const client = await KafkaClient.connect(c.cluster.broker(leader)!.bootstrap);
   await client.produce('diverge', 0, Array.from({ length: 20 }, (_, i) => ({ value: Buffer.from(`kept-${i}`) })), { acks: -1 });
   for (const f of followers) c.cluster.broker(f)!.signal('SIGSTOP');
+  // Fetches the followers had parked at the leader are answered (empty) within replica.fetch.wait.max.ms; after that none is asked.
+  await new Promise((res) => setTimeout(res, 1_500));
   await client.produce('diverge', 0, Array.from({ length: 7 }, (_, i) => ({ value: Buffer.from(`lost-${i}`) })), { acks: 1 });
   client.close();
   await c.cluster.killBroker(leader);
