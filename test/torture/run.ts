@@ -3,6 +3,8 @@
  * sizes without --long), one summary table at the end. Exit status 1 when
  * any scenario found a problem. TORTURE_SEED repeats a run.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runCrashCycles } from './crash-cycles.js';
 import { liveFuzz } from './fuzz/live-fuzz.js';
 import { semanticFuzz } from './fuzz/semantic-fuzz.js';
@@ -65,6 +67,12 @@ async function main(): Promise<void> {
   rows.push(['slow clients: produce records/s, alone / beside abusers', `${slow.baseline.produceRecordsPerSecond} / ${slow.abused.produceRecordsPerSecond}`]);
   rows.push(['  read MiB/s, alone / beside abusers', `${slow.baseline.readMiBPerSecond} / ${slow.abused.readMiBPerSecond}`]);
   rows.push(['  RSS before / peak / after', `${mib(slow.rssBeforeBytes)} / ${mib(slow.rssPeakBytes)} / ${mib(slow.rssAfterBytes)}`]);
+  // Replication: leaders of a 3-broker cluster killed with SIGKILL under a librdkafka idempotent acks=all producer.
+  const kills = long ? 20 : 3;
+  const ava = fileURLToPath(new URL('../../../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
+  const replication = spawnSync(process.execPath, [ava, 'dist/test/cluster/replication.test.js', '--match', '*SIGKILL*'], { env: { ...process.env, SAMSA_REPLICATION_KILLS: String(kills) }, encoding: 'utf8', timeout: (kills * 60 + 300) * 1000 });
+  if (replication.status !== 0) problems.push(`replication under ${kills} leader kills: ${(replication.stdout + replication.stderr).slice(-2000)}`);
+  rows.push(['replication: leader kills under acks=all, nothing lost or doubled', replication.status === 0 ? `${kills}` : 'FAILED']);
   rows.push(['total time', `${((Date.now() - t0) / 1000).toFixed(0)} s`]);
   rows.push(['problems', `${problems.length}`]);
   const width = Math.max(...rows.map(([k]) => k.length));
