@@ -285,3 +285,4 @@ async function readZnode(path: string): Promise<string> {
     await zk.close();
   }
 }
+
