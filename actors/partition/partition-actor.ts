@@ -293,18 +293,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
         if (mapped === null) throw err;
         return { ...this.position(), error: mapped.error };
       }
-      for (const h of log.scanBatches(before, SCAN_CHUNK)) {
-        if (h.partitionLeaderEpoch > this.epochs!.latestEpoch) this.epochs!.assign(h.partitionLeaderEpoch, BigInt(h.baseOffset));
-        if (h.producerId >= 0 && !h.isControl) {
-          this.producers.record(
-            { producerId: BigInt(h.producerId), producerEpoch: h.producerEpoch, baseSequence: h.baseSequence, lastOffsetDelta: h.lastOffset - h.baseOffset },
-            BigInt(h.baseOffset),
-            BigInt(h.lastOffset),
-            h.isLogAppendTime ? h.maxTimestamp : -1,
-            nowMs,
-          );
-        }
-      }
+      this.learnFromBatches(log, before, nowMs, true);
     }
     const end = BigInt(log.logEndOffset);
     if (leaderLogStart > BigInt(log.logStartOffset) && leaderLogStart <= end) {
@@ -346,12 +335,21 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   /** Producer state from the batch headers on disk: no snapshot file to trust or lose. */
   private rebuildProducers(log: PartitionLog, nowMs: number): void {
     this.producers.clear();
-    let from = log.logStartOffset;
+    this.learnFromBatches(log, log.logStartOffset, nowMs, false);
+  }
+
+  /**
+   * Reads the batch headers from `from` to the log end, chunk by chunk:
+   * idempotent producers' state, and (a follower's append) each new leader
+   * epoch where its first batch starts.
+   */
+  private learnFromBatches(log: PartitionLog, from: number, nowMs: number, epochs: boolean): void {
     const end = log.logEndOffset;
     while (from < end) {
       const headers = log.scanBatches(from, SCAN_CHUNK);
       if (headers.length === 0) break;
       for (const h of headers) {
+        if (epochs && h.partitionLeaderEpoch > this.epochs!.latestEpoch) this.epochs!.assign(h.partitionLeaderEpoch, BigInt(h.baseOffset));
         if (h.producerId >= 0 && !h.isControl) {
           this.producers.record(
             { producerId: BigInt(h.producerId), producerEpoch: h.producerEpoch, baseSequence: h.baseSequence, lastOffsetDelta: h.lastOffset - h.baseOffset },
