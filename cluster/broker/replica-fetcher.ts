@@ -113,7 +113,12 @@ class LeaderFetcher {
       }
       let answer;
       try {
-        this.conn ??= await KafkaConnection.connect({ host: this.endpoint.host, port: this.endpoint.port, clientId: `samsa-replica-fetcher-${this.s.brokerId}`, connectTimeoutMs: 5_000, requestTimeoutMs: this.s.maxWaitMs + 30_000 });
+        if (this.conn === null) {
+          const conn = await KafkaConnection.connect({ host: this.endpoint.host, port: this.endpoint.port, clientId: `samsa-replica-fetcher-${this.s.brokerId}`, connectTimeoutMs: 5_000, requestTimeoutMs: this.s.maxWaitMs + 30_000 });
+          // Closed while connecting: the connection is not kept.
+          if (this.closed) return conn.close();
+          this.conn = conn;
+        }
         answer = await this.conn.request(1, REPLICA_FETCH_VERSION, this.request(ready));
       } catch (err) {
         if (this.closed) return;
@@ -264,23 +269,43 @@ export class ReplicaFetchers {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * Changes to which fetcher follows what run one at a time: LeaderAndIsr
+   * applies its partitions concurrently, and a follow that waited on a
+   * fetcher's answer while an unfollow closed that fetcher (its last
+   * partition gone) would otherwise land on a closed fetcher and never fetch,
+   * leaving an ISR member silent and the high watermark stuck.
+   */
+  private changes: Promise<void> = Promise.resolve();
+
+  private serially(change: () => Promise<void>): Promise<void> {
+    const run = this.changes.then(change);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
   /** Follows a partition from `leaderId` in `leaderEpoch`, from the position its actor gave. */
-  async follow(leaderId: number, endpoint: Endpoint, f: { topic: string; partition: number; leaderEpoch: number }, pos: FollowerPosition): Promise<void> {
-    const key = partitionKey(f.topic, f.partition);
-    const was = this.leaderOf.get(key);
-    if (was !== undefined && was !== leaderId) await this.unfollow(f.topic, f.partition);
-    let fetcher = this.byLeader.get(leaderId);
-    if (fetcher === undefined || fetcher.closed) this.byLeader.set(leaderId, (fetcher = new LeaderFetcher(leaderId, endpoint, this.s, this.host, this.log)));
-    fetcher.setEndpoint(endpoint);
-    await fetcher.processing;
-    fetcher.partitions.set(key, { ...f, fetchOffset: pos.logEndOffset, lastFetchedEpoch: pos.lastFetchedEpoch, logStartOffset: pos.logStartOffset, highWatermark: pos.highWatermark, pausedUntil: 0 });
-    this.leaderOf.set(key, leaderId);
-    fetcher.start();
+  follow(leaderId: number, endpoint: Endpoint, f: { topic: string; partition: number; leaderEpoch: number }, pos: FollowerPosition): Promise<void> {
+    return this.serially(async () => {
+      const key = partitionKey(f.topic, f.partition);
+      const was = this.leaderOf.get(key);
+      if (was !== undefined && was !== leaderId) await this.stop(key);
+      let fetcher = this.byLeader.get(leaderId);
+      if (fetcher === undefined || fetcher.closed) this.byLeader.set(leaderId, (fetcher = new LeaderFetcher(leaderId, endpoint, this.s, this.host, this.log)));
+      fetcher.setEndpoint(endpoint);
+      await fetcher.processing;
+      fetcher.partitions.set(key, { ...f, fetchOffset: pos.logEndOffset, lastFetchedEpoch: pos.lastFetchedEpoch, logStartOffset: pos.logStartOffset, highWatermark: pos.highWatermark, pausedUntil: 0 });
+      this.leaderOf.set(key, leaderId);
+      fetcher.start();
+    });
   }
 
   /** Stops following; resolves once no append for it is under way. */
-  async unfollow(topic: string, partition: number): Promise<void> {
-    const key = partitionKey(topic, partition);
+  unfollow(topic: string, partition: number): Promise<void> {
+    return this.serially(() => this.stop(partitionKey(topic, partition)));
+  }
+
+  private async stop(key: string): Promise<void> {
     const leaderId = this.leaderOf.get(key);
     if (leaderId === undefined) return;
     this.leaderOf.delete(key);
@@ -290,7 +315,8 @@ export class ReplicaFetchers {
     await fetcher.processing;
     if (fetcher.partitions.size === 0) {
       this.byLeader.delete(leaderId);
-      await fetcher.close();
+      // Not awaited: a connect to an unreachable leader may take its timeout, and nothing it fetches can land now.
+      void fetcher.close();
     }
   }
 
@@ -298,10 +324,12 @@ export class ReplicaFetchers {
     return this.leaderOf.get(partitionKey(topic, partition));
   }
 
-  async close(): Promise<void> {
-    const all = [...this.byLeader.values()];
-    this.byLeader.clear();
-    this.leaderOf.clear();
-    await Promise.all(all.map((f) => f.close()));
+  close(): Promise<void> {
+    return this.serially(async () => {
+      const all = [...this.byLeader.values()];
+      this.byLeader.clear();
+      this.leaderOf.clear();
+      await Promise.all(all.map((f) => f.close()));
+    });
   }
 }

@@ -8,16 +8,15 @@
  * nothing acknowledged and duplicate nothing.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaClient } from '../../cli/console/client.js';
-import { KafkaConnection } from '../../protocol/client/connection.js';
 import { ZkSession } from '../../cluster/zookeeper/session.js';
-import { ErrorCode, type TopicName } from '../../protocol/index.js';
 import { startTestCluster, type TestCluster } from '../../testing.js';
 import { hasPythonModule, Kafka, logLevel, PYTHON } from '../integration/helpers.js';
+import { controllerId as controllerOf, describe as describeIn, inIsr as inIsrOf, replicasAgree as agreeIn } from './replication-helpers.js';
 import { waitFor, zkTest } from './zookeeper-helpers.js';
 
 const test = zkTest();
@@ -43,55 +42,10 @@ async function createTopic(topic: string, partitions: number, configs: Record<st
   await admin.disconnect();
 }
 
-interface PartitionInfo {
-  p: number;
-  errorCode: number;
-  leader: number;
-  epoch: number;
-  isr: number[];
-}
-
-/** A topic's partitions as a running broker (`from`, or any) describes them. */
-async function describe(topic: string, from?: number): Promise<PartitionInfo[]> {
-  for (const id of from === undefined ? c.cluster.brokerIds : [from]) {
-    const b = c.cluster.broker(id);
-    if (b === undefined) continue;
-    try {
-      const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: b.port, connectTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
-      const r = await conn.request(3, 12, { topics: [{ name: topic as TopicName, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' as never }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-      conn.close();
-      // A broker just started knows no topics until the controller's metadata reaches it: ask the next.
-      if (r.topics[0] === undefined || r.topics[0].errorCode !== 0 || r.topics[0].partitions.length === 0) continue;
-      return r.topics[0]!.partitions.map((p) => ({ p: p.partitionIndex, errorCode: p.errorCode, leader: p.leaderId, epoch: p.leaderEpoch, isr: [...p.isrNodes].map(Number).sort() })).sort((a, b) => a.p - b.p);
-    } catch {
-      // the next broker
-    }
-  }
-  throw new Error('no broker answered');
-}
-
-/** The bytes of a replica's log: its segments in order (segment boundaries may differ between replicas; the batches may not). */
-function logBytes(brokerId: number, topic: string, partition: number): Buffer {
-  const dir = join(c.cluster.broker(brokerId)!.dataDir, `${topic}-${partition}`);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
-  return Buffer.concat(files.map((f) => readFileSync(join(dir, f))));
-}
-
-/** Waits until all three replicas hold the same bytes; returns the leader's byte count, or -1. */
-async function replicasAgree(topic: string, partition: number, timeoutMs = 20_000): Promise<number> {
-  let size = -1;
-  const took = await waitFor(() => {
-    const [a, ...rest] = c.cluster.brokerIds.map((id) => logBytes(id, topic, partition));
-    size = a!.length;
-    return rest.every((b) => b.equals(a!));
-  }, timeoutMs);
-  return took === -1 ? -1 : size;
-}
-
-const inIsr = (topic: string, ids: number[]) => async () => {
-  const ps = await describe(topic).catch(() => null);
-  return ps !== null && ps.every((p) => p.errorCode === 0 && ids.every((id) => p.isr.includes(id)));
-};
+const describe = (topic: string, from?: number) => describeIn(c, topic, from);
+const replicasAgree = (topic: string, partition: number, timeoutMs?: number) => agreeIn(c, topic, partition, timeoutMs);
+const inIsr = (topic: string, ids: number[]) => inIsrOf(c, topic, ids);
+const controllerId = () => controllerOf(c);
 
 test('RF 3: every replica holds the same bytes; acks=all answers once the ISR has the records; consumers read them from the leader', async (t) => {
   await createTopic('same', 3, { 'min.insync.replicas': '2' });
@@ -267,15 +221,6 @@ const python = hasPythonModule('confluent_kafka');
   t.log(`a reader saw ${seen.size} records during the kills`);
   t.true((await replicasAgree(topic, 0, 30_000)) > 0, 'the replicas agree byte for byte');
 });
-
-async function controllerId(): Promise<number> {
-  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: c.cluster.broker(c.cluster.brokerIds.find((id) => c.cluster.broker(id) !== undefined)!)!.port });
-  try {
-    return (await conn.request(3, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })).controllerId;
-  } finally {
-    conn.close();
-  }
-}
 
 async function readZnode(path: string): Promise<string> {
   const zk = await ZkSession.connect(c.cluster.zookeeperConnect, { sessionTimeoutMs: 6_000, connectionTimeoutMs: 10_000 });
