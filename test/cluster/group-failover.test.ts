@@ -27,15 +27,20 @@ test.after.always(async () => {
 
 const kafka = () => new Kafka({ brokers: c.bootstrap.split(','), clientId: 'group-failover', logLevel: logLevel.NOTHING, retry: { retries: 15, initialRetryTime: 200, maxRetryTime: 2_000 } });
 
-/** Records numbered [from, to), keyed so they spread over the partitions, each send acks=all. */
-/** `op`, tried up to 10 times half a second apart. */
+/**
+ * `op`, tried again half a second apart for as long as a failover may take:
+ * a dead broker stays the controller in metadata until its ZooKeeper session
+ * expires, and kafkajs's idempotent connect asks the controller for a
+ * producer id without retrying a refused connection.
+ */
 async function persist(op: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + SESSION_MS + 30_000;
   for (let attempt = 1; ; attempt++) {
     try {
       await op();
       return;
     } catch (err) {
-      if (attempt >= 10) throw err;
+      if (attempt >= 100 || Date.now() > deadline) throw err;
       await new Promise((res) => setTimeout(res, 500));
     }
   }
@@ -50,7 +55,7 @@ async function persist(op: () => Promise<unknown>): Promise<void> {
  */
 async function produce(topic: string, from: number, to: number): Promise<void> {
   const producer = kafka().producer({ idempotent: true });
-  // Connecting may meet the broker being killed (its first metadata request fails on the dead seed): that is tried again too.
+  // Connecting may meet the broker being killed (a dead seed, or a dead controller asked for the producer id): that is tried again too.
   await persist(() => producer.connect());
   try {
     for (let i = from; i < to; i += 30) {
