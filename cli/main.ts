@@ -17,8 +17,9 @@ const USAGE = `usage: samsa <command> [options]
   start      run a broker (--port, --data-dir, --listeners, --advertised-listeners,
              --workers, --broker-id, --config server.properties, --override key=value,
              --log-level debug|info|warn|error; environment SAMSA_<PROPERTY>)
-  topics     create|list|describe|delete|alter-config [topic] (--partitions, --config k=v,
-             --add-config k=v, --delete-config k, --validate-only)
+  topics     create|list|describe|delete|alter-config|elect-leaders [topic] (--partitions,
+             --config k=v, --add-config k=v, --delete-config k, --validate-only,
+             --election-type preferred|unclean, --partition N)
   produce    --topic t: one record per stdin line (--key-separator, --partition,
              --compression none|gzip|snappy|lz4|zstd, --acks)
   consume    --topic t (--from-beginning, --offset, --partition, --max-messages,

@@ -1,8 +1,12 @@
-/** `samsa topics create|list|describe|delete|alter-config`. */
+/** `samsa topics create|list|describe|delete|alter-config|elect-leaders`. */
 import { flag, intOption, onlyOptions, option, UsageError, type ParsedArgs } from './args.js';
-import { KafkaClient } from './console/client.js';
+import { ErrorCode } from '../protocol/index.js';
+import { KafkaClient, KafkaClientError } from './console/client.js';
 
-export const TOPICS_OPTIONS = ['bootstrap-server', 'partitions', 'config', 'add-config', 'delete-config', 'validate-only'];
+/** The partition is led as asked already: reported apart from failures. */
+const { ELECTION_NOT_NEEDED } = ErrorCode;
+
+export const TOPICS_OPTIONS = ['bootstrap-server', 'partitions', 'partition', 'election-type', 'config', 'add-config', 'delete-config', 'validate-only'];
 
 function configPairs(values: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -39,11 +43,13 @@ export async function topicsCommand(args: ParsedArgs, out: (line: string) => voi
         for (const t of topics) {
           if (t.errorCode !== 0) throw new UsageError(`topic ${t.name}: error ${t.errorCode}`);
           const configs = (await client.describeTopicConfigs(t.name)).filter((c) => c.configSource === 1);
-          out(`Topic: ${t.name}\tTopicId: ${t.id}\tPartitionCount: ${t.partitions}\tReplicationFactor: 1\tConfigs: ${configs.map((c) => `${c.name}=${c.value}`).join(',')}`);
-          for (let p = 0; p < t.partitions; p++) {
-            const start = await client.listOffset(t.name, p, -2n);
-            const end = await client.listOffset(t.name, p, -1n);
-            out(`\tTopic: ${t.name}\tPartition: ${p}\tLeader: 0\tReplicas: 0\tIsr: 0\tOffsets: ${start.offset}..${end.offset}`);
+          const rf = Math.max(0, ...t.partitionInfo.map((p) => p.replicas.length));
+          out(`Topic: ${t.name}\tTopicId: ${t.id}\tPartitionCount: ${t.partitions}\tReplicationFactor: ${rf}\tConfigs: ${configs.map((c) => `${c.name}=${c.value}`).join(',')}`);
+          for (const p of t.partitionInfo) {
+            // A partition without a leader has no offsets to show.
+            const offsets = p.leader < 0 ? 'offline' : `${(await client.listOffset(t.name, p.partition, -2n)).offset}..${(await client.listOffset(t.name, p.partition, -1n)).offset}`;
+            const offline = p.offline.length > 0 ? `\tOffline: ${p.offline.join(',')}` : '';
+            out(`\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader < 0 ? 'none' : p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${offline}\tOffsets: ${offsets}`);
           }
         }
         break;
@@ -58,8 +64,29 @@ export async function topicsCommand(args: ParsedArgs, out: (line: string) => voi
         out(`Updated configs of topic ${name}`);
         break;
       }
+      case 'elect-leaders': {
+        const type = option(args, 'election-type') ?? 'preferred';
+        if (type !== 'preferred' && type !== 'unclean') throw new UsageError(`--election-type ${type}: preferred or unclean`);
+        const partition = option(args, 'partition');
+        if (partition !== undefined && !name) throw new UsageError('--partition needs a topic');
+        let wanted: { topic: string; partitions: number[] }[] | null = null;
+        if (name) {
+          const [t] = await client.metadata([name]);
+          if (t === undefined || t.errorCode !== 0) throw new UsageError(`topic ${name}: ${t === undefined ? 'not found' : `error ${t.errorCode}`}`);
+          wanted = [{ topic: name, partitions: partition === undefined ? t.partitionInfo.map((p) => p.partition) : [intOption(args, 'partition', 0)] }];
+        }
+        const results = await client.electLeaders(type, wanted);
+        const elected = results.filter((r) => r.errorCode === 0);
+        if (elected.length > 0) out(`Successfully completed leader election (${type}) for partitions ${elected.map((r) => `${r.topic}-${r.partition}`).join(', ')}`);
+        const notNeeded = results.filter((r) => r.errorCode === ELECTION_NOT_NEEDED);
+        if (notNeeded.length > 0) out(`Valid replica already elected for partitions ${notNeeded.map((r) => `${r.topic}-${r.partition}`).join(', ')}`);
+        const failed = results.filter((r) => r.errorCode !== 0 && r.errorCode !== ELECTION_NOT_NEEDED);
+        for (const r of failed) out(`Error completing leader election (${type}) for partition ${r.topic}-${r.partition}: ${new KafkaClientError(r.errorCode, r.errorMessage).message}`);
+        if (failed.length > 0) process.exitCode = 1;
+        break;
+      }
       default:
-        throw new UsageError('samsa topics create|list|describe|delete|alter-config [topic] [--bootstrap-server host:port]');
+        throw new UsageError('samsa topics create|list|describe|delete|alter-config|elect-leaders [topic] [--bootstrap-server host:port]');
     }
   } finally {
     client.close();

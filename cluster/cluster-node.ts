@@ -25,6 +25,8 @@ import type { Logger } from '../actors/runtime/index.js';
 import { ClusterCatalog } from './broker/cluster-catalog.js';
 import { ReplicaFetchers } from './broker/replica-fetcher.js';
 import { interBrokerHandlers } from './broker/inter-broker-handlers.js';
+import { clusterElectLeaders } from './broker/elect-leaders-handler.js';
+import type { ApiHandler, ApiKey } from '../actors/broker/handler.js';
 import { ClusterController } from './controller/cluster-controller.js';
 import { ControllerChannel } from './controller/controller-channel.js';
 import { ControllerElection } from './controller/election.js';
@@ -89,7 +91,7 @@ export class ClusterNode {
       const channel = new ControllerChannel(`samsa-controller-${brokerId}`, (m) => log.warn(m));
       const listenerName = (config.get('inter.broker.listener.name') as string | null) ?? (config.get('security.inter.broker.protocol') as string);
       let node: ClusterNode | undefined;
-      const interBroker: BrokerExtension = { attach: () => interBrokerHandlers(catalog, kzk, listenerName, () => node?.activeController ?? null) };
+      const interBroker: BrokerExtension = { attach: () => [...interBrokerHandlers(catalog, kzk, listenerName, () => node?.activeController ?? null), clusterElectLeaders(catalog, () => node?.activeController ?? null) as unknown as ApiHandler<ApiKey>] };
       const broker = await Broker.start({
         config,
         logger: log,
@@ -179,6 +181,11 @@ export class ClusterNode {
       interBrokerListener: INTER_BROKER_LISTENER,
       log: this.log,
       onMoved: () => void this.election.start(),
+      leaderRebalance: {
+        enabled: this.broker.config.get('auto.leader.rebalance.enable') === true,
+        intervalMs: (this.broker.config.get('leader.imbalance.check.interval.seconds') as number) * 1_000,
+        imbalancePercent: this.broker.config.get('leader.imbalance.per.broker.percentage') as number,
+      },
     });
   }
 

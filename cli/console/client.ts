@@ -23,12 +23,31 @@ export function check(errorCode: number, message?: string | null): void {
   if (errorCode !== 0) throw new KafkaClientError(errorCode, message);
 }
 
+export interface PartitionInfo {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  offline: number[];
+  errorCode: number;
+}
+
 export interface TopicInfo {
   name: string;
   id: string;
   partitions: number;
   errorCode: number;
   internal: boolean;
+  /** Each partition's leader and replicas, in partition order. */
+  partitionInfo: PartitionInfo[];
+}
+
+/** One partition's outcome of an ElectLeaders: error 0 when its leader was elected. */
+export interface ElectionOutcome {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  errorMessage: string | null;
 }
 
 export interface ConsumedRecord extends KafkaRecord {
@@ -186,7 +205,27 @@ export class KafkaClient {
 
   async metadata(topics: string[] | null, allowAutoCreate = false): Promise<TopicInfo[]> {
     const r = await this.conn.request(3, 12, { topics: topics?.map((name) => ({ name: name as TopicName })) ?? null, allowAutoTopicCreation: allowAutoCreate });
-    return r.topics.map((t) => ({ name: t.name ?? '', id: t.topicId, partitions: t.partitions.length, errorCode: t.errorCode, internal: t.isInternal }));
+    return r.topics.map((t) => ({
+      name: t.name ?? '',
+      id: t.topicId,
+      partitions: t.partitions.length,
+      errorCode: t.errorCode,
+      internal: t.isInternal,
+      partitionInfo: t.partitions
+        .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId as number, replicas: p.replicaNodes as number[], isr: p.isrNodes as number[], offline: p.offlineReplicas as number[], errorCode: p.errorCode }))
+        .sort((a, b) => a.partition - b.partition),
+    }));
+  }
+
+  /** ElectLeaders at the controller: `partitions` (null: all) get a preferred-replica or an unclean election. */
+  async electLeaders(type: 'preferred' | 'unclean', partitions: { topic: string; partitions: number[] }[] | null, timeoutMs = 30_000): Promise<ElectionOutcome[]> {
+    const r = await (await this.controllerConn()).request(43, 2, {
+      electionType: type === 'preferred' ? 0 : 1,
+      topicPartitions: partitions?.map((t) => ({ topic: t.topic as TopicName, partitions: t.partitions })) ?? null,
+      timeoutMs,
+    });
+    check(r.errorCode);
+    return r.replicaElectionResults.flatMap((t) => t.partitionResult.map((p) => ({ topic: t.topic, partition: p.partitionId, errorCode: p.errorCode, errorMessage: p.errorMessage })));
   }
 
   async createTopic(name: string, partitions: number, configs: Record<string, string> = {}, validateOnly = false) {

@@ -431,6 +431,13 @@ export class ClusterCatalog implements TopicCatalog {
     await this.o.host.askMany(items);
   }
 
+  /** Waits up to `timeoutMs` for this broker's metadata to name each partition's expected leader; then whether it does, for each. */
+  async awaitLeaders(expected: ReadonlyArray<{ topic: string; partition: number; leader: number }>, timeoutMs: number): Promise<boolean[]> {
+    const shown = (e: { topic: string; partition: number; leader: number }) => this.snapshot.topics.get(e.topic)?.partitions.get(e.partition)?.leader === e.leader;
+    await this.until(() => expected.every(shown), timeoutMs);
+    return expected.map(shown);
+  }
+
   // ---- changes
 
   /** Resolves once `done` holds for the metadata, or with false after the timeout. */

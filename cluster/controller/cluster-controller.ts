@@ -19,6 +19,10 @@
  *   down waits for it to return. Once every replica has answered, the
  *   topic's znodes go.
  *
+ * - ElectLeaders (an admin's request) and, every
+ *   leader.imbalance.check.interval.seconds, the automatic rebalance:
+ *   preferred-replica elections (or unclean ones, when asked).
+ *
  * Every ZooKeeper write is fenced by the controller epoch; a
  * ControllerMovedError stops the loop and tells the owner (`onMoved`).
  * Watches are one-shot: each handler reads again with a new watch.
@@ -32,7 +36,8 @@ import { ControllerMovedError, type ControllerFence, type KafkaZk, type Partitio
 import type { Endpoint, PartitionState } from '../zookeeper/znodes.js';
 import { ZkMultiError } from '../zookeeper/session.js';
 import type { ControllerChannel } from './controller-channel.js';
-import { initialPartitionState, nextPartitionState } from './partition-election.js';
+import { partitionsToRebalance } from './leader-balance.js';
+import { initialPartitionState, nextPartitionState, preferredLeaderState, uncleanLeaderState } from './partition-election.js';
 
 /** Versions Kafka 3.9's ZooKeeper-mode controller sends at its current metadata version. */
 export const LEADER_AND_ISR_VERSION = 6;
@@ -58,6 +63,21 @@ export interface AlterPartitionAnswer {
   readonly partitionEpoch: number;
 }
 
+/** One partition's outcome of an ElectLeaders: the leader elected, or a Kafka error. */
+export type ElectionResult = { readonly topic: string; readonly partition: number } & ({ readonly leader: number } | { readonly error: 'UNKNOWN_TOPIC_OR_PARTITION' | 'INVALID_TOPIC_EXCEPTION' | 'ELECTION_NOT_NEEDED' | 'PREFERRED_LEADER_NOT_AVAILABLE' | 'ELIGIBLE_LEADERS_NOT_AVAILABLE'; readonly message: string });
+
+export interface LeaderRebalanceOptions {
+  /** auto.leader.rebalance.enable */
+  readonly enabled: boolean;
+  /** leader.imbalance.check.interval.seconds, in ms */
+  readonly intervalMs: number;
+  /** leader.imbalance.per.broker.percentage */
+  readonly imbalancePercent: number;
+}
+
+/** Kafka's first automatic rebalance check comes this long after a controller takes over. */
+const FIRST_REBALANCE_CHECK_MS = 5_000;
+
 export interface ControllerOptions {
   readonly kzk: KafkaZk;
   readonly brokerId: number;
@@ -68,6 +88,8 @@ export interface ControllerOptions {
   readonly log: Logger;
   /** Called once when a newer controller has taken over (this one has stopped). */
   readonly onMoved: () => void;
+  /** Automatic preferred-leader elections; none when absent. */
+  readonly leaderRebalance?: LeaderRebalanceOptions;
 }
 
 export class ClusterController {
@@ -79,6 +101,7 @@ export class ClusterController {
   private readonly shuttingDown = new Set<number>();
   /** Topics queued for deletion, with the replicas (`<broker>:<partition>`) whose deletion a broker has confirmed. */
   private readonly deleting = new Map<string, Set<string>>();
+  private rebalanceTimer: NodeJS.Timeout | null = null;
 
   private constructor(private readonly o: ControllerOptions) {}
 
@@ -86,6 +109,7 @@ export class ClusterController {
   static async start(o: ControllerOptions): Promise<ClusterController> {
     const c = new ClusterController(o);
     await c.enqueue('startup', () => c.onStartup());
+    if (o.leaderRebalance?.enabled === true) c.scheduleRebalance(Math.min(FIRST_REBALANCE_CHECK_MS, o.leaderRebalance.intervalMs));
     return c;
   }
 
@@ -165,6 +189,89 @@ export class ClusterController {
     });
   }
 
+  /**
+   * ElectLeaders (Kafka's processReplicaLeaderElection): `wanted` (null: every
+   * partition) get a preferred-replica or an unclean election. A partition
+   * already led as asked is ELECTION_NOT_NEEDED; one whose candidate is not
+   * live and in sync PREFERRED_LEADER_NOT_AVAILABLE (unclean: no live
+   * replica at all, ELIGIBLE_LEADERS_NOT_AVAILABLE); unknown partitions and
+   * topics being deleted are refused. Elected leaders are sent to the brokers.
+   */
+  electLeaders(type: 'preferred' | 'unclean', wanted: ReadonlyArray<{ topic: string; partition: number }> | null): Promise<ElectionResult[]> {
+    return new Promise((resolve, reject) => {
+      void this.enqueue('elect leaders', async () => {
+        const asked = wanted ?? [...this.topics].flatMap(([topic, t]) => (this.deleting.has(topic) ? [] : [...t.states.keys()].map((partition) => ({ topic, partition }))));
+        const results = new Map<string, ElectionResult>();
+        const byTopic = new Map<string, Set<number>>();
+        for (const { topic, partition } of asked) {
+          const t = this.topics.get(topic);
+          if (t === undefined || !t.states.has(partition)) results.set(key(topic, partition), { topic, partition, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'The partition does not exist.' });
+          else if (this.deleting.has(topic)) results.set(key(topic, partition), { topic, partition, error: 'INVALID_TOPIC_EXCEPTION', message: 'The topic is being deleted' });
+          else byTopic.set(topic, (byTopic.get(topic) ?? new Set()).add(partition));
+        }
+        const elect = type === 'preferred' ? preferredLeaderState : uncleanLeaderState;
+        const live = this.electable();
+        const changed = new Set<string>();
+        for (const [topic, partitions] of byTopic) {
+          const t = this.topics.get(topic)!;
+          const moved = await this.rewriteStates(topic, t, (p, s, replicas) => {
+            if (!partitions.has(p)) return null;
+            const next = elect(s, replicas, live, this.epoch);
+            if (typeof next !== 'string') return next;
+            const error = next === 'not-needed' ? 'ELECTION_NOT_NEEDED' : type === 'preferred' ? 'PREFERRED_LEADER_NOT_AVAILABLE' : 'ELIGIBLE_LEADERS_NOT_AVAILABLE';
+            const message = next === 'not-needed' ? (type === 'preferred' ? 'The preferred replica leads already.' : 'The partition has a live leader.') : type === 'preferred' ? `Replica ${replicas[0]} is not live and in sync.` : 'No replica of the partition is live.';
+            results.set(key(topic, p), { topic, partition: p, error, message });
+            return null;
+          });
+          for (const k of moved) {
+            changed.add(k);
+            const p = Number(k.slice(topic.length + 1));
+            const leader = t.states.get(p)!.leader;
+            results.set(k, { topic, partition: p, leader });
+            this.o.log.info(`controller: ${type} election: ${topic}-${p} led by ${leader}`);
+          }
+        }
+        // One result per partition, in the order asked (a partition named twice is answered once).
+        resolve([...new Set(asked.map(({ topic, partition }) => key(topic, partition)))].map((k) => results.get(k)!));
+        if (changed.size > 0) await this.sendAll([], changed);
+      }).then(() => reject(new Error('the controller stopped')), reject);
+    });
+  }
+
+  private scheduleRebalance(delayMs: number): void {
+    this.rebalanceTimer = setTimeout(() => {
+      this.rebalanceTimer = null;
+      void this.enqueue('auto leader rebalance', () => this.rebalanceLeaders()).finally(() => {
+        if (!this.stopped && this.o.leaderRebalance !== undefined) this.scheduleRebalance(this.o.leaderRebalance.intervalMs);
+      });
+    }, delayMs);
+    this.rebalanceTimer.unref();
+  }
+
+  /** The automatic preferred-leader election (auto.leader.rebalance.enable). */
+  private async rebalanceLeaders(): Promise<void> {
+    const live = this.electable();
+    const candidates = partitionsToRebalance(
+      [...this.topics].filter(([name]) => !this.deleting.has(name)).flatMap(([topic, t]) => [...t.states].map(([partition, state]) => ({ topic, partition, state, replicas: t.replicas.get(partition) ?? [] }))),
+      live,
+      this.o.leaderRebalance?.imbalancePercent ?? 10,
+    );
+    const byTopic = new Map<string, Set<number>>();
+    for (const c of candidates) byTopic.set(c.topic, (byTopic.get(c.topic) ?? new Set()).add(c.partition));
+    const changed = new Set<string>();
+    for (const [topic, partitions] of byTopic) {
+      const moved = await this.rewriteStates(topic, this.topics.get(topic)!, (p, s, replicas) => {
+        if (!partitions.has(p)) return null;
+        const next = preferredLeaderState(s, replicas, live, this.epoch);
+        return typeof next === 'string' ? null : next;
+      });
+      for (const k of moved) changed.add(k);
+    }
+    if (changed.size === 0) return;
+    this.o.log.info(`controller: automatic leader rebalance moved ${changed.size} partition(s) to their preferred replica`);
+    await this.sendAll([], changed);
+  }
+
   /** Brokers a leader may be elected among: live, and not shutting down. */
   private electable(): Set<number> {
     return new Set([...this.live.keys()].filter((id) => !this.shuttingDown.has(id)));
@@ -173,6 +280,7 @@ export class ClusterController {
   /** Stops handling events (resignation); what is running finishes first. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.rebalanceTimer !== null) clearTimeout(this.rebalanceTimer);
     await this.chain;
   }
 
@@ -374,16 +482,20 @@ export class ClusterController {
     return changed;
   }
 
-  private async electTopic(name: string, t: TopicState, live: ReadonlySet<number>): Promise<string[]> {
+  private electTopic(name: string, t: TopicState, live: ReadonlySet<number>): Promise<string[]> {
+    // A partition of one replica stays with a broker shutting down (nowhere to move it, as in Kafka) until it leaves.
+    const single = new Set([...live, ...[...this.shuttingDown].filter((id) => this.live.has(id))]);
+    return this.rewriteStates(name, t, (_p, s, replicas) => nextPartitionState(s, replicas, replicas.length > 1 ? live : single, this.epoch));
+  }
+
+  /** Writes each partition's state as `next` computes it (null: unchanged) in one conditional write; returns the keys of those written. */
+  private async rewriteStates(name: string, t: TopicState, next: (partition: number, s: PartitionStateWithVersion, replicas: readonly number[]) => PartitionState | null): Promise<string[]> {
     // A conditional write that lost to another writer is read again and recomputed, a bounded number of times.
     for (let attempt = 0; attempt < 3; attempt++) {
       const updates = new Map<number, { state: PartitionState; zkVersion: number }>();
-      // A partition of one replica stays with a broker shutting down (nowhere to move it, as in Kafka) until it leaves.
-      const single = new Set([...live, ...[...this.shuttingDown].filter((id) => this.live.has(id))]);
       for (const [p, s] of t.states) {
-        const replicas = t.replicas.get(p) ?? [];
-        const next = nextPartitionState(s, replicas, replicas.length > 1 ? live : single, this.epoch);
-        if (next !== null) updates.set(p, { state: next, zkVersion: s.zkVersion });
+        const n = next(p, s, t.replicas.get(p) ?? []);
+        if (n !== null) updates.set(p, { state: n, zkVersion: s.zkVersion });
       }
       if (updates.size === 0) return [];
       try {

@@ -18,6 +18,35 @@ export function nextPartitionState(s: PartitionState, replicas: readonly number[
   return { leader, leaderEpoch: s.leaderEpoch + 1, isr, controllerEpoch, leaderRecoveryState: 0 };
 }
 
+/**
+ * A preferred-replica election (Kafka's PreferredReplicaPartitionLeaderElection):
+ * the first replica in assignment order leads, if it is live and in the
+ * ISR; the ISR is unchanged. 'not-needed' when it leads already.
+ */
+export function preferredLeaderState(s: PartitionState, replicas: readonly number[], live: ReadonlySet<number>, controllerEpoch: number): PartitionState | 'not-needed' | 'unavailable' {
+  const preferred = replicas[0];
+  if (preferred === undefined) return 'unavailable';
+  if (s.leader === preferred) return 'not-needed';
+  if (!live.has(preferred) || !s.isr.includes(preferred)) return 'unavailable';
+  return { leader: preferred, leaderEpoch: s.leaderEpoch + 1, isr: [...s.isr], controllerEpoch, leaderRecoveryState: 0 };
+}
+
+/**
+ * An unclean election (Kafka's OfflinePartitionLeaderElection with unclean
+ * allowed), for a partition without a live leader only: a live ISR member
+ * if there is one (the ISR keeps its live members), else the first live
+ * replica, which becomes the whole ISR — records only the old ISR held are
+ * lost, and the other replicas truncate to the new leader's log.
+ */
+export function uncleanLeaderState(s: PartitionState, replicas: readonly number[], live: ReadonlySet<number>, controllerEpoch: number): PartitionState | 'not-needed' | 'unavailable' {
+  if (s.leader !== NO_LEADER && live.has(s.leader)) return 'not-needed';
+  const clean = replicas.find((r) => live.has(r) && s.isr.includes(r));
+  if (clean !== undefined) return { leader: clean, leaderEpoch: s.leaderEpoch + 1, isr: s.isr.filter((r) => live.has(r)), controllerEpoch, leaderRecoveryState: 0 };
+  const any = replicas.find((r) => live.has(r));
+  if (any === undefined) return 'unavailable';
+  return { leader: any, leaderEpoch: s.leaderEpoch + 1, isr: [any], controllerEpoch, leaderRecoveryState: 0 };
+}
+
 /** The first state of a new partition: its live replicas in sync, the first of them leading. */
 export function initialPartitionState(replicas: readonly number[], live: ReadonlySet<number>, controllerEpoch: number): PartitionState {
   const liveReplicas = replicas.filter((r) => live.has(r));

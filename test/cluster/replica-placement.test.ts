@@ -1,6 +1,7 @@
 /** Kafka's replica assignment: even leaders, followers shifted, racks alternated; and the partition elections of the controller. */
 import test from 'ava';
-import { nextPartitionState, initialPartitionState } from '../../cluster/controller/partition-election.js';
+import { partitionsToRebalance } from '../../cluster/controller/leader-balance.js';
+import { initialPartitionState, nextPartitionState, preferredLeaderState, uncleanLeaderState } from '../../cluster/controller/partition-election.js';
 import { assignReplicas, PlacementError, rackAlternated } from '../../cluster/controller/replica-placement.js';
 
 const fixed = (start: number) => () => start;
@@ -46,4 +47,28 @@ test('elections: a dead leader gives way to a live ISR member, the last ISR memb
   t.deepEqual(nextPartitionState(offline, [1], new Set([1, 2, 3]), 2), { leader: 1, leaderEpoch: 2, isr: [1], controllerEpoch: 2, leaderRecoveryState: 0 });
   t.deepEqual(initialPartitionState([3, 1], new Set([1]), 7), { leader: 1, leaderEpoch: 0, isr: [1], controllerEpoch: 7, leaderRecoveryState: 0 });
   t.deepEqual(initialPartitionState([3], new Set([1]), 7), { leader: -1, leaderEpoch: 0, isr: [3], controllerEpoch: 7, leaderRecoveryState: 0 });
+});
+
+test('preferred and unclean elections: who may lead, and when there is nothing to do', (t) => {
+  const s = { leader: 2, leaderEpoch: 4, isr: [2, 1], controllerEpoch: 3, leaderRecoveryState: 0 };
+  t.deepEqual(preferredLeaderState(s, [1, 2], new Set([1, 2]), 5), { leader: 1, leaderEpoch: 5, isr: [2, 1], controllerEpoch: 5, leaderRecoveryState: 0 }, 'the ISR is kept');
+  t.is(preferredLeaderState({ ...s, leader: 1 }, [1, 2], new Set([1, 2]), 5), 'not-needed');
+  t.is(preferredLeaderState(s, [1, 2], new Set([2]), 5), 'unavailable', 'the preferred replica is down');
+  t.is(preferredLeaderState({ ...s, isr: [2] }, [1, 2], new Set([1, 2]), 5), 'unavailable', 'the preferred replica is out of sync');
+  const offline = { leader: -1, leaderEpoch: 6, isr: [3], controllerEpoch: 3, leaderRecoveryState: 0 };
+  t.is(uncleanLeaderState(s, [1, 2], new Set([2]), 5), 'not-needed', 'a live leader');
+  t.deepEqual(uncleanLeaderState(offline, [3, 2, 1], new Set([1, 2]), 5), { leader: 2, leaderEpoch: 7, isr: [2], controllerEpoch: 5, leaderRecoveryState: 0 }, 'the first live replica, alone in the ISR');
+  t.deepEqual(uncleanLeaderState({ ...offline, isr: [3, 1] }, [3, 2, 1], new Set([1, 2]), 5), { leader: 1, leaderEpoch: 7, isr: [1], controllerEpoch: 5, leaderRecoveryState: 0 }, 'a live ISR member first');
+  t.is(uncleanLeaderState(offline, [3], new Set([1, 2]), 5), 'unavailable');
+});
+
+test('automatic rebalance: only brokers past the imbalance share get their preferred partitions back, and only where they can lead', (t) => {
+  const p = (partition: number, replicas: number[], leader: number, isr = replicas) => ({ topic: 't', partition, replicas, state: { leader, leaderEpoch: 0, isr, controllerEpoch: 1, leaderRecoveryState: 0 } });
+  // Broker 1 prefers 10 partitions and leads 9: 10% elsewhere is not above 10%.
+  const tenth = [p(0, [1, 2], 2), ...Array.from({ length: 9 }, (_, i) => p(i + 1, [1, 2], 1))];
+  t.deepEqual(partitionsToRebalance(tenth, new Set([1, 2]), 10), []);
+  t.deepEqual(partitionsToRebalance(tenth, new Set([1, 2]), 5).map((x) => x.partition), [0]);
+  const two = [p(0, [1, 2], 2), p(1, [1, 2], 2, [2]), p(2, [2, 1], 2)];
+  t.deepEqual(partitionsToRebalance(two, new Set([1, 2]), 10).map((x) => x.partition), [0], 'partition 1: broker 1 is out of sync');
+  t.deepEqual(partitionsToRebalance(two, new Set([2]), 10), [], 'broker 1 is down');
 });

@@ -40,11 +40,11 @@ export function logBytes(c: TestCluster, brokerId: number, topic: string, partit
   return Buffer.concat(files.map((f) => readFileSync(join(dir, f))));
 }
 
-/** Waits until all replicas hold the same bytes; returns the byte count, or -1. */
-export async function replicasAgree(c: TestCluster, topic: string, partition: number, timeoutMs = 20_000): Promise<number> {
+/** Waits until the replicas (`ids`, default every broker) hold the same bytes; returns the byte count, or -1. */
+export async function replicasAgree(c: TestCluster, topic: string, partition: number, timeoutMs = 20_000, ids = c.cluster.brokerIds): Promise<number> {
   let size = -1;
   const took = await waitFor(() => {
-    const [a, ...rest] = c.cluster.brokerIds.map((id) => logBytes(c, id, topic, partition));
+    const [a, ...rest] = ids.map((id) => logBytes(c, id, topic, partition));
     size = a!.length;
     return rest.every((b) => b.equals(a!));
   }, timeoutMs);

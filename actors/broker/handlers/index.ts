@@ -7,6 +7,7 @@ import { createPartitions } from './create-partitions.js';
 import { createTopics } from './create-topics.js';
 import { deleteRecords } from './delete-records.js';
 import { deleteTopics } from './delete-topics.js';
+import { electLeaders } from './elect-leaders.js';
 import { describeCluster } from './describe-cluster.js';
 import { describeConfigs } from './describe-configs.js';
 import { describeLogDirs } from './describe-log-dirs.js';
@@ -46,6 +47,7 @@ export const BUILTIN_HANDLERS = [
   createPartitions,
   incrementalAlterConfigs,
   describeCluster,
+  electLeaders,
 ] as ReadonlyArray<ApiHandler<ApiKey>>;
 
 /** By API key; a later handler for the same key replaces an earlier one. */
