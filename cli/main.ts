@@ -17,9 +17,10 @@ const USAGE = `usage: samsa <command> [options]
   start      run a broker (--port, --data-dir, --listeners, --advertised-listeners,
              --workers, --broker-id, --config server.properties, --override key=value,
              --log-level debug|info|warn|error; environment SAMSA_<PROPERTY>)
-  topics     create|list|describe|delete|alter-config|elect-leaders [topic] (--partitions,
-             --config k=v, --add-config k=v, --delete-config k, --validate-only,
-             --election-type preferred|unclean, --partition N)
+  topics     create|list|describe|delete|alter-config|elect-leaders|reassign|reassignments
+             [topic] (--partitions, --config k=v, --add-config k=v, --delete-config k,
+             --validate-only, --election-type preferred|unclean, --partition N,
+             --replicas 1,2,3, --cancel)
   produce    --topic t: one record per stdin line (--key-separator, --partition,
              --compression none|gzip|snappy|lz4|zstd, --acks)
   consume    --topic t (--from-beginning, --offset, --partition, --max-messages,
@@ -35,7 +36,7 @@ const USAGE = `usage: samsa <command> [options]
   Client commands take --bootstrap-server host:port (default 127.0.0.1:9092).
   See docs/cli.md.`;
 
-const BOOLEANS = new Set(['validate-only', 'from-beginning', 'print-key', 'help', ...GROUPS_BOOLEANS]);
+const BOOLEANS = new Set(['validate-only', 'cancel', 'from-beginning', 'print-key', 'help', ...GROUPS_BOOLEANS]);
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

@@ -1,4 +1,4 @@
-/** `samsa topics create|list|describe|delete|alter-config|elect-leaders`. */
+/** `samsa topics create|list|describe|delete|alter-config|elect-leaders|reassign|reassignments`. */
 import { flag, intOption, onlyOptions, option, UsageError, type ParsedArgs } from './args.js';
 import { ErrorCode } from '../protocol/index.js';
 import { KafkaClient, KafkaClientError } from './console/client.js';
@@ -6,7 +6,7 @@ import { KafkaClient, KafkaClientError } from './console/client.js';
 /** The partition is led as asked already: reported apart from failures. */
 const { ELECTION_NOT_NEEDED } = ErrorCode;
 
-export const TOPICS_OPTIONS = ['bootstrap-server', 'partitions', 'partition', 'election-type', 'config', 'add-config', 'delete-config', 'validate-only'];
+export const TOPICS_OPTIONS = ['bootstrap-server', 'partitions', 'partition', 'election-type', 'replicas', 'cancel', 'config', 'add-config', 'delete-config', 'validate-only'];
 
 function configPairs(values: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -85,8 +85,33 @@ export async function topicsCommand(args: ParsedArgs, out: (line: string) => voi
         if (failed.length > 0) process.exitCode = 1;
         break;
       }
+      case 'reassign': {
+        const topic = needName();
+        if (option(args, 'partition') === undefined) throw new UsageError('samsa topics reassign <topic> --partition N (--replicas 1,2,3 | --cancel)');
+        const partition = intOption(args, 'partition', 0);
+        const cancel = flag(args, 'cancel');
+        const list = option(args, 'replicas');
+        if (cancel === (list !== undefined)) throw new UsageError('reassign takes either --replicas 1,2,3 or --cancel');
+        const replicas = list === undefined ? null : list.split(',').map((x) => {
+          if (!/^\d+$/.test(x.trim())) throw new UsageError(`--replicas ${list}: broker ids separated by commas`);
+          return Number(x.trim());
+        });
+        const [r] = await client.alterReassignments([{ topic, partition, replicas }]);
+        if (r === undefined || r.errorCode !== 0) {
+          out(`Error reassigning ${topic}-${partition}: ${r === undefined ? 'no answer' : new KafkaClientError(r.errorCode, r.errorMessage).message}`);
+          process.exitCode = 1;
+        } else out(replicas === null ? `Cancelled the reassignment of ${topic}-${partition}` : `Started the reassignment of ${topic}-${partition} to ${replicas.join(',')}`);
+        break;
+      }
+      case 'reassignments': {
+        const [t] = name ? await client.metadata([name]) : [undefined];
+        const ongoing = await client.listReassignments(t === undefined ? null : [{ topic: t.name, partitions: t.partitionInfo.map((p) => p.partition) }]);
+        if (ongoing.length === 0) out('No partition reassignment in progress');
+        for (const o of ongoing) out(`${o.topic}-${o.partition}\tReplicas: ${o.replicas.join(',')}\tAdding: ${o.adding.join(',')}\tRemoving: ${o.removing.join(',')}`);
+        break;
+      }
       default:
-        throw new UsageError('samsa topics create|list|describe|delete|alter-config|elect-leaders [topic] [--bootstrap-server host:port]');
+        throw new UsageError('samsa topics create|list|describe|delete|alter-config|elect-leaders|reassign|reassignments [topic] [--bootstrap-server host:port]');
     }
   } finally {
     client.close();

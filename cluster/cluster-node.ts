@@ -26,6 +26,7 @@ import { ClusterCatalog } from './broker/cluster-catalog.js';
 import { ReplicaFetchers } from './broker/replica-fetcher.js';
 import { interBrokerHandlers } from './broker/inter-broker-handlers.js';
 import { clusterElectLeaders } from './broker/elect-leaders-handler.js';
+import { clusterReassignmentHandlers } from './broker/reassignment-handlers.js';
 import type { ApiHandler, ApiKey } from '../actors/broker/handler.js';
 import { ClusterController } from './controller/cluster-controller.js';
 import { ControllerChannel } from './controller/controller-channel.js';
@@ -91,7 +92,7 @@ export class ClusterNode {
       const channel = new ControllerChannel(`samsa-controller-${brokerId}`, (m) => log.warn(m));
       const listenerName = (config.get('inter.broker.listener.name') as string | null) ?? (config.get('security.inter.broker.protocol') as string);
       let node: ClusterNode | undefined;
-      const interBroker: BrokerExtension = { attach: () => [...interBrokerHandlers(catalog, kzk, listenerName, () => node?.activeController ?? null), clusterElectLeaders(catalog, () => node?.activeController ?? null) as unknown as ApiHandler<ApiKey>] };
+      const interBroker: BrokerExtension = { attach: () => [...interBrokerHandlers(catalog, kzk, listenerName, () => node?.activeController ?? null), clusterElectLeaders(catalog, () => node?.activeController ?? null) as unknown as ApiHandler<ApiKey>, ...(clusterReassignmentHandlers(() => node?.activeController ?? null) as unknown as Array<ApiHandler<ApiKey>>)] };
       const broker = await Broker.start({
         config,
         logger: log,

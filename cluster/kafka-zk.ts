@@ -225,6 +225,22 @@ export class KafkaZk {
     await this.zk.set(z.topicPath(topic), z.encodeTopicAssignment(assignment), version);
   }
 
+  /** The assignment with the znode version it was read at (one read), or null if the topic has none. */
+  async topicAssignmentAt(topic: string): Promise<{ assignment: z.TopicAssignment; version: number } | null> {
+    try {
+      const { data, stat } = await this.zk.get(z.topicPath(topic));
+      return { assignment: z.decodeTopicAssignment(topic, data), version: stat.version };
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return null;
+      throw err;
+    }
+  }
+
+  /** The controller's write of an assignment (a reassignment), at the version read and under the fence. */
+  async setTopicAssignmentFenced(fence: ControllerFence, topic: string, assignment: z.TopicAssignment, version: number): Promise<void> {
+    await this.fenced(fence, [{ op: 'set', path: z.topicPath(topic), data: z.encodeTopicAssignment(assignment), version }]);
+  }
+
   async topicAssignmentVersion(topic: string): Promise<number | null> {
     return (await this.zk.exists(z.topicPath(topic)))?.version ?? null;
   }

@@ -5,7 +5,7 @@
  * offsets go to the partition's leader, topic creation and deletion to the
  * controller, group requests to the group's coordinator, as Kafka's tools do.
  */
-import { ApiKey, ErrorCode, Reader, Writer, decodeConsumerProtocolAssignment, encodeRequestFrame, errorInfo, type GroupId, type TopicName } from '../../protocol/index.js';
+import { ApiKey, ErrorCode, Reader, Writer, decodeConsumerProtocolAssignment, encodeRequestFrame, errorInfo, type BrokerId, type GroupId, type TopicName } from '../../protocol/index.js';
 import { decodeRecordBatch, encodeRecordBatch, recordBatches, type KafkaRecord, type RecordInput } from '../../protocol/records/index.js';
 import { KafkaConnection } from '../../protocol/client/connection.js';
 
@@ -42,7 +42,7 @@ export interface TopicInfo {
   partitionInfo: PartitionInfo[];
 }
 
-/** One partition's outcome of an ElectLeaders: error 0 when its leader was elected. */
+/** One partition's outcome of an ElectLeaders or AlterPartitionReassignments: error 0 when done (elected, or the move started). */
 export interface ElectionOutcome {
   topic: string;
   partition: number;
@@ -215,6 +215,22 @@ export class KafkaClient {
         .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId as number, replicas: p.replicaNodes as number[], isr: p.isrNodes as number[], offline: p.offlineReplicas as number[], errorCode: p.errorCode }))
         .sort((a, b) => a.partition - b.partition),
     }));
+  }
+
+  /** AlterPartitionReassignments at the controller: each partition to its new replicas, or (null) its move cancelled. */
+  async alterReassignments(items: { topic: string; partition: number; replicas: number[] | null }[], timeoutMs = 30_000): Promise<ElectionOutcome[]> {
+    const byTopic = new Map<string, { partitionIndex: number; replicas: number[] | null }[]>();
+    for (const i of items) byTopic.set(i.topic, [...(byTopic.get(i.topic) ?? []), { partitionIndex: i.partition, replicas: i.replicas }]);
+    const r = await (await this.controllerConn()).request(45, 0, { timeoutMs, topics: [...byTopic].map(([name, partitions]) => ({ name: name as TopicName, partitions: partitions.map((p) => ({ ...p, replicas: p.replicas as BrokerId[] | null })) })) });
+    check(r.errorCode, r.errorMessage);
+    return r.responses.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, errorCode: p.errorCode, errorMessage: p.errorMessage })));
+  }
+
+  /** ListPartitionReassignments at the controller: the partitions moving now (of `topics`; null: all). */
+  async listReassignments(topics: { topic: string; partitions: number[] }[] | null = null, timeoutMs = 30_000): Promise<{ topic: string; partition: number; replicas: number[]; adding: number[]; removing: number[] }[]> {
+    const r = await (await this.controllerConn()).request(46, 0, { timeoutMs, topics: topics?.map((t) => ({ name: t.topic as TopicName, partitionIndexes: t.partitions })) ?? null });
+    check(r.errorCode, r.errorMessage);
+    return r.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas as number[], adding: p.addingReplicas as number[], removing: p.removingReplicas as number[] })));
   }
 
   /** ElectLeaders at the controller: `partitions` (null: all) get a preferred-replica or an unclean election. */

@@ -90,7 +90,7 @@ export interface ClusterCatalogOptions {
 }
 
 type Fail = { ok: false; error: Parameters<typeof fail>[0]; message: string };
-function fail(error: 'TOPIC_ALREADY_EXISTS' | 'INVALID_TOPIC_EXCEPTION' | 'INVALID_PARTITIONS' | 'INVALID_REPLICATION_FACTOR' | 'INVALID_REPLICA_ASSIGNMENT' | 'INVALID_CONFIG' | 'UNKNOWN_TOPIC_OR_PARTITION' | 'UNKNOWN_TOPIC_ID' | 'TOPIC_DELETION_DISABLED' | 'INVALID_REQUEST' | 'REQUEST_TIMED_OUT' | 'COORDINATOR_NOT_AVAILABLE', message: string): Fail {
+function fail(error: 'TOPIC_ALREADY_EXISTS' | 'INVALID_TOPIC_EXCEPTION' | 'INVALID_PARTITIONS' | 'INVALID_REPLICATION_FACTOR' | 'INVALID_REPLICA_ASSIGNMENT' | 'INVALID_CONFIG' | 'UNKNOWN_TOPIC_OR_PARTITION' | 'UNKNOWN_TOPIC_ID' | 'TOPIC_DELETION_DISABLED' | 'INVALID_REQUEST' | 'REQUEST_TIMED_OUT' | 'COORDINATOR_NOT_AVAILABLE' | 'REASSIGNMENT_IN_PROGRESS', message: string): Fail {
   return { ok: false, error, message };
 }
 
@@ -544,6 +544,7 @@ export class ClusterCatalog implements TopicCatalog {
     const version = await this.o.kzk.topicAssignmentVersion(name);
     if (current === null || version === null) return fail('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${name}' does not exist.`);
     const have = current.partitions.size;
+    if (current.addingReplicas.size > 0 || current.removingReplicas.size > 0) return fail('REASSIGNMENT_IN_PROGRESS', `Unable to increase partitions of topic ${name} while a partition reassignment is in progress.`);
     if (count < have) return fail('INVALID_PARTITIONS', `Topic currently has ${have} partitions, which is higher than the requested ${count}.`);
     if (count === have) return fail('INVALID_PARTITIONS', `Topic already has ${have} partitions.`);
     if (count > MAX_PARTITIONS_PER_TOPIC) return fail('INVALID_PARTITIONS', `Number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}.`);

@@ -37,6 +37,7 @@ import type { Endpoint, PartitionState } from '../zookeeper/znodes.js';
 import { ZkMultiError } from '../zookeeper/session.js';
 import type { ControllerChannel } from './controller-channel.js';
 import { partitionsToRebalance } from './leader-balance.js';
+import { originOf, reassignmentComplete, reassignTo, stateForReplicas, targetOf, targetProblem, type Reassignment, type ReplicaSet } from './reassignment.js';
 import { initialPartitionState, nextPartitionState, preferredLeaderState, uncleanLeaderState } from './partition-election.js';
 
 /** Versions Kafka 3.9's ZooKeeper-mode controller sends at its current metadata version. */
@@ -51,8 +52,28 @@ const SECURITY_PROTOCOLS: Record<string, number> = { PLAINTEXT: 0, SSL: 1, SASL_
 
 interface TopicState {
   readonly id: string;
+  /** Each partition's replica set (while it moves: the target, then the original replicas). */
   replicas: Map<number, readonly number[]>;
   states: Map<number, PartitionStateWithVersion>;
+  /** Partitions being reassigned. */
+  reassigning: Map<number, Reassignment>;
+}
+
+/** One partition's outcome of an AlterPartitionReassignments. */
+export interface ReassignmentResult {
+  readonly topic: string;
+  readonly partition: number;
+  readonly error: 'UNKNOWN_TOPIC_OR_PARTITION' | 'NO_REASSIGNMENT_IN_PROGRESS' | 'INVALID_REPLICA_ASSIGNMENT' | null;
+  readonly message: string | null;
+}
+
+/** A partition being reassigned, as ListPartitionReassignments shows it. */
+export interface OngoingReassignment {
+  readonly topic: string;
+  readonly partition: number;
+  readonly replicas: readonly number[];
+  readonly adding: readonly number[];
+  readonly removing: readonly number[];
 }
 
 export interface AlterPartitionAnswer {
@@ -185,6 +206,8 @@ export class ClusterController {
         this.o.log.info(`controller: ${name}-${partition} ISR [${s.isr.join(',')}] -> [${newIsr.join(',')}] (leader ${s.leader}, epoch ${s.leaderEpoch})`);
         resolve({ error: null, leader: written.leader, leaderEpoch: written.leaderEpoch, isr: written.isr, partitionEpoch: written.zkVersion });
         await this.sendAll([]);
+        // A reassignment is done once its target replicas are all in sync.
+        if (t.reassigning.has(partition)) await this.completeReassignment(name, partition);
       }).then(() => reject(new Error('the controller stopped')), reject);
     });
   }
@@ -248,8 +271,9 @@ export class ClusterController {
     this.rebalanceTimer.unref();
   }
 
-  /** The automatic preferred-leader election (auto.leader.rebalance.enable). */
+  /** The automatic preferred-leader election (auto.leader.rebalance.enable); not while a partition is being reassigned, as in Kafka. */
   private async rebalanceLeaders(): Promise<void> {
+    if ([...this.topics.values()].some((t) => t.reassigning.size > 0)) return;
     const live = this.electable();
     const candidates = partitionsToRebalance(
       [...this.topics].filter(([name]) => !this.deleting.has(name)).flatMap(([topic, t]) => [...t.states].map(([partition, state]) => ({ topic, partition, state, replicas: t.replicas.get(partition) ?? [] }))),
@@ -270,6 +294,148 @@ export class ClusterController {
     if (changed.size === 0) return;
     this.o.log.info(`controller: automatic leader rebalance moved ${changed.size} partition(s) to their preferred replica`);
     await this.sendAll([], changed);
+  }
+
+  /**
+   * AlterPartitionReassignments (Kafka's KafkaController.onPartitionReassignment,
+   * KIP-455): each partition starts moving to its target replicas (null:
+   * back to its original ones, cancelling a move). The replica set becomes
+   * the target followed by the original replicas; replicas of an earlier
+   * target no longer wanted leave the ISR and are stopped and deleted; the
+   * state is written in a new leader epoch (leader and ISR within the new
+   * set) before the assignment znode with its adding_replicas and
+   * removing_replicas, so a controller that dies in between leaves nothing a
+   * successor cannot read. The new replicas follow the leader; the move
+   * completes when AlterPartition has brought them all into the ISR.
+   */
+  alterReassignments(items: ReadonlyArray<{ topic: string; partition: number; replicas: readonly number[] | null }>): Promise<ReassignmentResult[]> {
+    return new Promise((resolve, reject) => {
+      void this.enqueue('alter reassignments', async () => {
+        const results: ReassignmentResult[] = [];
+        const started: Array<{ topic: string; partition: number; unneeded: number[] }> = [];
+        for (const { topic, partition, replicas } of items) {
+          const answer = (error: ReassignmentResult['error'], message: string | null) => results.push({ topic, partition, error, message });
+          const t = this.topics.get(topic);
+          const s = t?.states.get(partition);
+          const current = t?.replicas.get(partition);
+          if (t === undefined || s === undefined || current === undefined || this.deleting.has(topic)) {
+            answer('UNKNOWN_TOPIC_OR_PARTITION', 'The partition does not exist.');
+            continue;
+          }
+          const moving = t.reassigning.get(partition);
+          if (replicas === null && moving === undefined) {
+            answer('NO_REASSIGNMENT_IN_PROGRESS', `No reassignment of ${topic}-${partition} is in progress.`);
+            continue;
+          }
+          const problem = replicas === null ? null : targetProblem(replicas, new Set(this.live.keys()));
+          if (problem !== null) {
+            answer('INVALID_REPLICA_ASSIGNMENT', problem);
+            continue;
+          }
+          const origin = originOf(current, moving);
+          const next = reassignTo(origin, replicas ?? origin);
+          const state = stateForReplicas(s, next.replicas, this.electable(), this.epoch);
+          if (state === null) {
+            answer('INVALID_REPLICA_ASSIGNMENT', `No in-sync replica of ${topic}-${partition} (ISR ${s.isr.join(',')}) would be left among ${next.replicas.join(',')}.`);
+            continue;
+          }
+          await this.rewriteStates(topic, t, (p, now) => (p === partition ? stateForReplicas(now, next.replicas, this.electable(), this.epoch) : null));
+          await this.writeAssignment(topic, t, new Map([[partition, next]]));
+          started.push({ topic, partition, unneeded: current.filter((b) => !next.replicas.includes(b)) });
+          this.o.log.info(`controller: ${topic}-${partition} ${replicas === null ? 'reassignment cancelled' : 'reassigned'}: replicas [${next.replicas.join(',')}], adding [${next.adding.join(',')}], removing [${next.removing.join(',')}]`);
+          answer(null, null);
+        }
+        resolve(results);
+        if (started.length === 0) return;
+        await this.sendAll([], new Set(started.map((x) => key(x.topic, x.partition))), new Map(started.map((x) => [key(x.topic, x.partition), x.unneeded])));
+        for (const x of started) this.stopRemoved(x.topic, x.partition, x.unneeded);
+        for (const x of started) if (this.topics.get(x.topic)?.reassigning.has(x.partition) === true) await this.completeReassignment(x.topic, x.partition);
+      }).then(() => reject(new Error('the controller stopped')), reject);
+    });
+  }
+
+  /** ListPartitionReassignments: the partitions moving now, of `wanted` (null: all). */
+  listReassignments(wanted: ReadonlyArray<{ topic: string; partitions: readonly number[] }> | null): Promise<OngoingReassignment[]> {
+    return new Promise((resolve, reject) => {
+      void this.enqueue('list reassignments', async () => {
+        const asked = wanted === null ? null : new Map(wanted.map((w) => [w.topic, new Set(w.partitions)]));
+        const out: OngoingReassignment[] = [];
+        for (const [topic, t] of this.topics) {
+          for (const [partition, r] of [...t.reassigning].sort((a, b) => a[0] - b[0])) {
+            if (asked !== null && asked.get(topic)?.has(partition) !== true) continue;
+            out.push({ topic, partition, replicas: t.replicas.get(partition) ?? [], adding: r.adding, removing: r.removing });
+          }
+        }
+        resolve(out);
+      }).then(() => reject(new Error('the controller stopped')), reject);
+    });
+  }
+
+  /**
+   * Finishes a move whose target replicas are all in sync (Kafka's
+   * onPartitionReassignment, second phase): leader and ISR within the
+   * target in a new epoch (a removed leader hands over), the assignment
+   * becomes the target, the removed replicas are told (they stop leading
+   * or following) and are stopped and deleted.
+   */
+  private async completeReassignment(name: string, partition: number): Promise<void> {
+    const t = this.topics.get(name);
+    const r = t?.reassigning.get(partition);
+    const s = t?.states.get(partition);
+    const current = t?.replicas.get(partition);
+    if (t === undefined || r === undefined || s === undefined || current === undefined) return;
+    const target = targetOf(current, r);
+    if (!reassignmentComplete(target, s.isr)) return;
+    const state = stateForReplicas(s, target, this.electable(), this.epoch);
+    // No live in-sync target replica to lead (they died in sync): wait for one.
+    if (state === null || state.leader < 0) return;
+    await this.rewriteStates(name, t, (p, now) => (p === partition ? stateForReplicas(now, target, this.electable(), this.epoch) : null));
+    await this.writeAssignment(name, t, new Map([[partition, { replicas: target, adding: [], removing: [] }]]));
+    const removed = current.filter((b) => !target.includes(b));
+    this.o.log.info(`controller: ${name}-${partition} reassignment complete: replicas [${target.join(',')}]${removed.length > 0 ? `, removing [${removed.join(',')}]` : ''}`);
+    const k = key(name, partition);
+    await this.sendAll([], new Set([k]), new Map([[k, removed]]));
+    this.stopRemoved(name, partition, removed);
+  }
+
+  /** StopReplica with deletion to replicas a partition no longer has, not awaited; a broker that is down sets its copy aside when it returns (its first metadata does not name it). */
+  private stopRemoved(name: string, partition: number, brokers: readonly number[]): void {
+    const epoch = this.topics.get(name)?.states.get(partition)?.leaderEpoch ?? EPOCH_DURING_DELETE;
+    for (const id of brokers) {
+      if (!this.live.has(id)) continue;
+      void this.stopReplicas(id, name, [partition], epoch).catch((err) => this.o.log.warn(`controller: stopping ${name}-${partition} on broker ${id}: ${(err as Error).message}`));
+    }
+  }
+
+  /** Writes partitions' replica sets into the topic's assignment znode (fenced, at the version read; read again when another writer got there first). */
+  private async writeAssignment(name: string, t: TopicState, sets: ReadonlyMap<number, ReplicaSet>): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const read = await this.o.kzk.topicAssignmentAt(name);
+      if (read === null) throw new Error(`topic ${name} has no assignment znode`);
+      const partitions = new Map(read.assignment.partitions);
+      const adding = new Map(read.assignment.addingReplicas);
+      const removing = new Map(read.assignment.removingReplicas);
+      for (const [p, set] of sets) {
+        partitions.set(p, set.replicas);
+        if (set.adding.length > 0) adding.set(p, set.adding);
+        else adding.delete(p);
+        if (set.removing.length > 0) removing.set(p, set.removing);
+        else removing.delete(p);
+      }
+      try {
+        await this.o.kzk.setTopicAssignmentFenced(this.o.fence, name, { topicId: read.assignment.topicId, partitions, addingReplicas: adding, removingReplicas: removing }, read.version);
+      } catch (err) {
+        if (err instanceof ZkMultiError && err.code === 'BAD_VERSION') continue;
+        throw err;
+      }
+      for (const [p, set] of sets) {
+        t.replicas.set(p, set.replicas);
+        if (set.adding.length > 0 || set.removing.length > 0) t.reassigning.set(p, { adding: set.adding, removing: set.removing });
+        else t.reassigning.delete(p);
+      }
+      return;
+    }
+    throw new Error(`the assignment of ${name} kept changing under the controller`);
   }
 
   /** Brokers a leader may be elected among: live, and not shutting down. */
@@ -322,6 +488,8 @@ export class ClusterController {
     await this.electAll(this.electable());
     this.o.log.info(`controller ${this.o.brokerId} active at epoch ${this.epoch}: ${this.live.size} brokers, ${this.topics.size} topics${this.deleting.size > 0 ? `, ${this.deleting.size} being deleted` : ''}`);
     await this.sendAll([...this.live.keys()]);
+    // Reassignments an earlier controller started: those whose targets caught up meanwhile are finished.
+    for (const [name, t] of this.topics) for (const p of [...t.reassigning.keys()]) if (!this.deleting.has(name)) await this.completeReassignment(name, p);
     await this.resumeDeletions();
   }
 
@@ -435,7 +603,12 @@ export class ClusterController {
   private async loadTopic(name: string): Promise<TopicState | undefined> {
     const a = await this.o.kzk.topicAssignment(name, this.watch(`assignment ${name}`, () => this.onAssignmentChange(name)));
     if (a === null) return undefined;
-    const t: TopicState = { id: a.topicId ?? '', replicas: new Map(a.partitions), states: new Map() };
+    const reassigning = new Map<number, Reassignment>();
+    for (const p of new Set([...a.addingReplicas.keys(), ...a.removingReplicas.keys()])) {
+      const r = { adding: a.addingReplicas.get(p) ?? [], removing: a.removingReplicas.get(p) ?? [] };
+      if (r.adding.length > 0 || r.removing.length > 0) reassigning.set(p, r);
+    }
+    const t: TopicState = { id: a.topicId ?? '', replicas: new Map(a.partitions), states: new Map(), reassigning };
     // Only partitions with a state znode are read (none, for a topic just created).
     const withState = new Set(await this.o.kzk.partitionsWithState(name));
     for (const p of a.partitions.keys()) {
@@ -533,10 +706,10 @@ export class ClusterController {
    * not answer (paused, cut off) must not stall the controller's events
    * until its session expires.
    */
-  private async sendAll(full: readonly number[], changed: ReadonlySet<string> = new Set()): Promise<void> {
+  private async sendAll(full: readonly number[], changed: ReadonlySet<string> = new Set(), former: ReadonlyMap<string, readonly number[]> = new Map()): Promise<void> {
     for (const id of this.live.keys()) {
       const all = full.includes(id);
-      const body = this.leaderAndIsr(id, (name, p) => all || changed.has(key(name, p)));
+      const body = this.leaderAndIsr(id, (name, p) => all || changed.has(key(name, p)), former);
       if (body !== null) void this.checked(id, 'LeaderAndIsr', this.o.channel.send(id, 4, LEADER_AND_ISR_VERSION, body));
     }
     const metadata = this.updateMetadata();
@@ -552,7 +725,8 @@ export class ClusterController {
     }
   }
 
-  private leaderAndIsr(brokerId: number, wanted: (topic: string, partition: number) => boolean) {
+  /** `former`: brokers that were replicas of a changed partition until now, told too (they stop following or leading it). */
+  private leaderAndIsr(brokerId: number, wanted: (topic: string, partition: number) => boolean, former: ReadonlyMap<string, readonly number[]> = new Map()) {
     const topicStates = [];
     const leaders = new Set<number>();
     for (const [name, t] of this.topics) {
@@ -560,7 +734,8 @@ export class ClusterController {
       const partitionStates = [];
       for (const [p, s] of t.states) {
         const replicas = t.replicas.get(p) ?? [];
-        if (!replicas.includes(brokerId) || !wanted(name, p)) continue;
+        if (!(replicas.includes(brokerId) || (former.get(key(name, p))?.includes(brokerId) ?? false)) || !wanted(name, p)) continue;
+        const moving = t.reassigning.get(p);
         if (s.leader >= 0) leaders.add(s.leader);
         partitionStates.push({
           topicName: name as TopicName,
@@ -571,8 +746,8 @@ export class ClusterController {
           isr: s.isr as BrokerId[],
           partitionEpoch: s.zkVersion,
           replicas: replicas as BrokerId[],
-          addingReplicas: [],
-          removingReplicas: [],
+          addingReplicas: (moving?.adding ?? []) as BrokerId[],
+          removingReplicas: (moving?.removing ?? []) as BrokerId[],
           isNew: false,
           leaderRecoveryState: 0,
         });
@@ -616,7 +791,7 @@ export class ClusterController {
   }
 
   /** StopReplica deleting `partitions` of `name` on one broker; returns the partitions it confirmed. */
-  private async stopReplicas(id: number, name: string, partitions: readonly number[]): Promise<number[]> {
+  private async stopReplicas(id: number, name: string, partitions: readonly number[], leaderEpoch = EPOCH_DURING_DELETE): Promise<number[]> {
     const r = await this.o.channel.send(id, 5, STOP_REPLICA_VERSION, {
       controllerId: this.o.brokerId as BrokerId,
       isKRaftController: false,
@@ -625,7 +800,7 @@ export class ClusterController {
       deletePartitions: false,
       ungroupedPartitions: [],
       topics: [],
-      topicStates: [{ topicName: name as TopicName, partitionStates: partitions.map((p) => ({ partitionIndex: p, leaderEpoch: EPOCH_DURING_DELETE, deletePartition: true })) }],
+      topicStates: [{ topicName: name as TopicName, partitionStates: partitions.map((p) => ({ partitionIndex: p, leaderEpoch, deletePartition: true })) }],
     });
     if (r === null) return [];
     if (r.errorCode !== 0) {

@@ -12,6 +12,8 @@ export interface PartitionInfo {
   leader: number;
   epoch: number;
   isr: number[];
+  /** In assignment order. */
+  replicas: number[];
 }
 
 /** A topic's partitions as a running broker (`from`, or any) describes them. */
@@ -25,7 +27,7 @@ export async function describe(c: TestCluster, topic: string, from?: number): Pr
       conn.close();
       // A broker just started knows no topics until the controller's metadata reaches it: ask the next.
       if (r.topics[0] === undefined || r.topics[0].errorCode !== 0 || r.topics[0].partitions.length === 0) continue;
-      return r.topics[0]!.partitions.map((p) => ({ p: p.partitionIndex, errorCode: p.errorCode, leader: p.leaderId, epoch: p.leaderEpoch, isr: [...p.isrNodes].map(Number).sort() })).sort((a, b) => a.p - b.p);
+      return r.topics[0]!.partitions.map((p) => ({ p: p.partitionIndex, errorCode: p.errorCode, leader: p.leaderId, epoch: p.leaderEpoch, isr: [...p.isrNodes].map(Number).sort(), replicas: [...p.replicaNodes].map(Number) })).sort((a, b) => a.p - b.p);
     } catch {
       // the next broker
     }

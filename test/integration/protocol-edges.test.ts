@@ -56,7 +56,7 @@ test('ApiVersions advertises only what is served: consumer groups, no transactio
   for (const chunk of encodeRequestFrame(new Writer(), { apiKey: 18, apiVersion: 3, correlationId: 1, clientId: 't' }, { clientSoftwareName: 'edge', clientSoftwareVersion: '1' })) c.socket.write(chunk);
   const r = decodeResponseFrame(await c.next(), 18, 3);
   const keys = r.body.apiKeys.map((k) => k.apiKey).sort((a, b) => a - b);
-  t.deepEqual(keys, [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 32, 33, 35, 37, 42, 43, 44, 47, 60]);
+  t.deepEqual(keys, [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 32, 33, 35, 37, 42, 43, 44, 45, 46, 47, 60]);
 });
 
 test('FindCoordinator for a transactional id is answered with COORDINATOR_NOT_AVAILABLE', async (t) => {

@@ -18,6 +18,7 @@ import { initProducerId } from './init-producer-id.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
 import { offsetForLeaderEpoch } from './offset-for-leader-epoch.js';
+import { alterPartitionReassignments, listPartitionReassignments } from './partition-reassignments.js';
 import { produce } from './produce.js';
 
 /** The built-in handlers; extensions (BrokerStartOptions.extensions) may replace or add to them. */
@@ -48,6 +49,8 @@ export const BUILTIN_HANDLERS = [
   incrementalAlterConfigs,
   describeCluster,
   electLeaders,
+  alterPartitionReassignments,
+  listPartitionReassignments,
 ] as ReadonlyArray<ApiHandler<ApiKey>>;
 
 /** By API key; a later handler for the same key replaces an earlier one. */
