@@ -74,6 +74,7 @@ const defs: ConfigDef[] = [
   { name: 'group.max.size', type: 'int', default: INT_MAX, doc: 'Members per group; a join past it gets GROUP_MAX_SIZE_REACHED.', min: 1 },
   { name: 'offsets.topic.num.partitions', type: 'int', default: 50, doc: 'Partitions of __consumer_offsets; a group lives on abs(hashCode(group id)) % this. Fixed once the topic exists.', min: 1 },
   { name: 'offsets.retention.minutes', type: 'int', default: 10080, doc: 'Committed offsets of a group without members expire after this long.', min: 1 },
+  { name: 'offsets.commit.timeout.ms', type: 'int', default: 5000, doc: 'How long an offset commit waits for the ISR of its __consumer_offsets partition to have it (REQUEST_TIMED_OUT after).', min: 1 },
   { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, doc: 'How often expired offsets are removed.', min: 1 },
   { name: 'offset.metadata.max.bytes', type: 'int', default: 4096, doc: 'Longest metadata string of an offset commit (OFFSET_METADATA_TOO_LARGE above).', min: 0 },
   { name: 'offsets.topic.replication.factor', type: 'short', default: 3, doc: 'Replication factor of __consumer_offsets in a cluster; its creation waits until this many brokers are registered (a single node: 1).', min: 1 },

@@ -45,10 +45,20 @@ export type CoordinatorMessage =
   | { readonly t: 'tick' };
 
 export type CoordinatorAnswer =
-  | { readonly t: 'reply'; readonly reply: GroupReply }
+  /** `replicate`: the records this answer rests on were appended, and the ISR may not have them all yet (see Replication). */
+  | { readonly t: 'reply'; readonly reply: GroupReply; readonly replicate?: Replication }
   | { readonly t: 'parked' }
   /** the whole request failed with this Kafka error code (not loaded, append failed) */
   | { readonly t: 'error'; readonly errorCode: number; readonly message: string };
+
+/** Where an append left the offsets partition: acknowledged once its high watermark reaches `requiredOffset`. */
+export interface Replication {
+  readonly partition: number;
+  readonly requiredOffset: bigint;
+  readonly highWatermark: bigint;
+  readonly isrSize: number;
+  readonly minIsr: number;
+}
 
 export interface LoadAnswer {
   readonly t: 'loaded';

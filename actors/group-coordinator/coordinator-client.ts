@@ -7,7 +7,7 @@
  */
 import { ErrorCode } from '../../protocol/index.js';
 import type { ActorRef } from '../runtime/index.js';
-import { GROUP_COORDINATOR_KIND, coordinatorKey, type CoordinatorAnswer, type CoordinatorMessage, type LoadAnswer, type ReplyAddress } from './actor-messages.js';
+import { GROUP_COORDINATOR_KIND, coordinatorKey, type CoordinatorAnswer, type CoordinatorMessage, type LoadAnswer, type ReplyAddress, type Replication } from './actor-messages.js';
 import { partitionForGroup } from './java-hash.js';
 import type { GroupOp, ReplyByOp } from './messages.js';
 import type { ParkedReplies } from './reply-inbox.js';
@@ -17,7 +17,7 @@ export interface RefSource {
   ref<M, R = unknown>(kind: string, key: string): ActorRef<M, R>;
 }
 
-export type Outcome<R> = { readonly ok: true; readonly reply: R } | { readonly ok: false; readonly errorCode: number; readonly message: string };
+export type Outcome<R> = { readonly ok: true; readonly reply: R; readonly replicate?: Replication } | { readonly ok: false; readonly errorCode: number; readonly message: string };
 
 export interface CoordinatorClientOptions {
   readonly actors: RefSource;
@@ -78,7 +78,7 @@ export class GroupCoordinatorClient {
     }
     if (answer.t === 'parked') answer = await wait.answer;
     else this.opts.replies.close(wait.token);
-    if (answer.t === 'reply') return { ok: true, reply: answer.reply as ReplyByOp[K] };
+    if (answer.t === 'reply') return answer.replicate === undefined ? { ok: true, reply: answer.reply as ReplyByOp[K] } : { ok: true, reply: answer.reply as ReplyByOp[K], replicate: answer.replicate };
     if (answer.t === 'error') {
       if (answer.errorCode === ErrorCode.NOT_COORDINATOR) this.#loaded.delete(partition);
       return { ok: false, errorCode: answer.errorCode, message: answer.message };

@@ -15,7 +15,7 @@
  */
 import { ErrorCode } from '../../protocol/index.js';
 import type { ActorAddress, ActorContext, Behaviour, BehaviourFactory, Cancellable } from '../runtime/index.js';
-import { coordinatorPartition, OFFSETS_TOPIC, type CoordinatorAnswer, type CoordinatorMessage, type LoadAnswer, type ParkedDelivery, type ReplyAddress } from './actor-messages.js';
+import { coordinatorPartition, OFFSETS_TOPIC, type CoordinatorAnswer, type CoordinatorMessage, type LoadAnswer, type ParkedDelivery, type ReplyAddress, type Replication } from './actor-messages.js';
 import { appendErrorCode } from './append-errors.js';
 import type { GroupOp } from './messages.js';
 import type { OffsetsLog } from './offsets-log.js';
@@ -128,9 +128,11 @@ export class GroupCoordinatorBehaviour implements Behaviour<CoordinatorMessage, 
 
   /** Appends the result's records, then releases its replies; answers the current request (or says it is parked). */
   async #apply(result: ShardResult, current: Current | null, ctx: ActorContext<CoordinatorMessage>): Promise<CoordinatorAnswer | null> {
+    let replicate: Replication | undefined;
     if (result.records.length > 0) {
       try {
-        await this.#log!.append(encodeRecordsBatch(result.records, this.#now(ctx)));
+        const r = await this.#log!.append(encodeRecordsBatch(result.records, this.#now(ctx)));
+        replicate = { partition: this.partition, requiredOffset: r.lastOffset + 1n, highWatermark: r.highWatermark, isrSize: r.isrSize, minIsr: r.minIsr };
       } catch (err) {
         return this.#appendFailed(err, result, current, ctx);
       }
@@ -139,7 +141,8 @@ export class GroupCoordinatorBehaviour implements Behaviour<CoordinatorMessage, 
     for (const c of result.completions) {
       const reply: CoordinatorAnswer = { t: 'reply', reply: c.reply };
       if (current !== null && c.id === current.id) {
-        answer = reply;
+        // The asker may wait for the ISR to have the records (an offset commit does, as Kafka's acks=-1 append).
+        answer = replicate === undefined ? reply : { ...reply, replicate };
         continue;
       }
       const p = this.#parked.get(c.id);

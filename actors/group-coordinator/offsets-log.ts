@@ -8,6 +8,11 @@
 export interface AppendedRange {
   readonly baseOffset: bigint;
   readonly lastOffset: bigint;
+  /** The partition's high watermark right after the append: below lastOffset + 1, the ISR does not have it all yet. */
+  readonly highWatermark: bigint;
+  readonly isrSize: number;
+  /** min.insync.replicas in force. */
+  readonly minIsr: number;
 }
 
 export interface OffsetsLog {
@@ -35,7 +40,7 @@ export class MemoryOffsetsLog implements OffsetsLog {
     copy.writeBigInt64BE(baseOffset, 0);
     this.batches.push(copy);
     this.#next += BigInt(count);
-    return { baseOffset, lastOffset: this.#next - 1n };
+    return { baseOffset, lastOffset: this.#next - 1n, highWatermark: this.#next, isrSize: 1, minIsr: 1 };
   }
 
   async *readAll(): AsyncIterable<Buffer> {

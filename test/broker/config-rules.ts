@@ -113,6 +113,7 @@ export const BROKER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['group.max.size', int(1n)],
   ['offsets.topic.num.partitions', int(1n)],
   ['offsets.retention.minutes', int(1n)],
+  ['offsets.commit.timeout.ms', int(1n)],
   ['offsets.retention.check.interval.ms', long(1n)],
   ['offset.metadata.max.bytes', int(0n)],
   ['offsets.topic.replication.factor', short(1n)],

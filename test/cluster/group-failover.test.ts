@@ -5,10 +5,12 @@
  * finds the new coordinator and reads on with nothing skipped; then, with
  * no member running, the coordinator is killed again and a new member
  * resumes exactly at the committed offsets — which survived because
- * __consumer_offsets is replicated.
+ * __consumer_offsets is replicated. A commit is acknowledged only once the
+ * ISR of its offsets partition has it.
  */
 import type { EachMessagePayload } from 'kafkajs';
-import { KafkaClient } from '../../cli/console/client.js';
+import { KafkaClient, KafkaClientError } from '../../cli/console/client.js';
+import { ErrorCode } from '../../protocol/index.js';
 import { startTestCluster, type TestCluster } from '../../testing.js';
 import { Kafka, logLevel } from '../integration/helpers.js';
 import { describe, groupCoordinator, inIsr } from './replication-helpers.js';
@@ -16,10 +18,12 @@ import { waitFor, zkTest } from './zookeeper-helpers.js';
 
 const test = zkTest();
 const SESSION_MS = 6_000;
+/** Shorter than a follower takes to leave the ISR (1.5x replica.lag.time.max.ms), longer than a follower fetch round. */
+const COMMIT_TIMEOUT_MS = 2_000;
 let c: TestCluster;
 
 test.before(async () => {
-  c = await startTestCluster({ brokers: 3, zookeepers: 1, sessionTimeoutMs: SESSION_MS, overrides: { 'replica.lag.time.max.ms': 3_000 } });
+  c = await startTestCluster({ brokers: 3, zookeepers: 1, sessionTimeoutMs: SESSION_MS, overrides: { 'replica.lag.time.max.ms': 3_000, 'offsets.commit.timeout.ms': COMMIT_TIMEOUT_MS } });
 });
 test.after.always(async () => {
   await c?.stop();
@@ -168,4 +172,36 @@ test('a kafkajs group reads on across a SIGKILLed coordinator, and a new member 
   const numbers = [...resumed.keys()].sort((a, b) => a - b);
   t.deepEqual(numbers, Array.from({ length: 90 }, (_, i) => 600 + i), 'the new member read exactly what came after the committed offsets');
 
+});
+
+test('an offset commit is acknowledged only once the ISR of its __consumer_offsets partition has it', async (t) => {
+  const group = 'durable-commits';
+  const admin = kafka().admin();
+  await admin.connect();
+  t.teardown(() => admin.disconnect());
+  await admin.createTopics({ topics: [{ topic: 'committed', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+  const coordinator = await groupCoordinator(c, group);
+  t.true(coordinator > 0);
+  const client = await KafkaClient.connect(c.cluster.broker(coordinator)!.bootstrap);
+  t.teardown(() => client.close());
+  await client.commitOffsets(group, [{ topic: 'committed', partition: 0, offset: 5n }]);
+  // The offsets partition has RF 3 here: the other two brokers are its followers. Paused, they cannot fetch the next commit.
+  const followers = c.cluster.brokerIds.filter((id) => id !== coordinator);
+  for (const id of followers) c.cluster.broker(id)!.signal('SIGSTOP');
+  let waited = 0;
+  try {
+    const started = Date.now();
+    const err = await t.throwsAsync(client.commitOffsets(group, [{ topic: 'committed', partition: 0, offset: 7n }]));
+    waited = Date.now() - started;
+    t.is((err as KafkaClientError).errorCode, ErrorCode.REQUEST_TIMED_OUT, String(err));
+  } finally {
+    for (const id of followers) c.cluster.broker(id)!.signal('SIGCONT');
+  }
+  t.true(waited >= COMMIT_TIMEOUT_MS - 100, `answered after ${waited} ms`);
+  t.log(`a commit the followers could not fetch was answered REQUEST_TIMED_OUT after ${waited} ms (offsets.commit.timeout.ms ${COMMIT_TIMEOUT_MS})`);
+  const started = Date.now();
+  await client.commitOffsets(group, [{ topic: 'committed', partition: 0, offset: 9n }]);
+  t.log(`with the followers running again, a commit is acknowledged in ${Date.now() - started} ms`);
+  const [fetched] = await client.fetchOffsets(group, [{ topic: 'committed', partitions: [0] }]);
+  t.is(fetched!.offset, 9n);
 });

@@ -1,7 +1,7 @@
 import { ErrorCode, type TopicName } from '../../../protocol/index.js';
 import { defineHandler } from '../../broker/handler.js';
 import type { CommitPartitionInput } from '../messages.js';
-import { coordinatorOf, UNAVAILABLE } from './common.js';
+import { coordinatorOf, NONE, replicatedCode, UNAVAILABLE } from './common.js';
 
 /**
  * v0-9. v1 carries a timestamp per partition, v2-4 a retention time, v7+ the
@@ -56,7 +56,9 @@ export const offsetCommit = defineHandler({
       for (const t of topics) {
         for (const p of t.partitions) errors.set(`${t.name}\u0000${p.partitionIndex}`, out.ok ? 0 : out.errorCode);
       }
-      if (out.ok) for (const t of out.reply.topics) for (const p of t.partitions) errors.set(`${t.name}\u0000${p.partitionIndex}`, p.errorCode);
+      // Acknowledged means the offsets partition's ISR has the commit: a new coordinator after a failover loads it.
+      const unreplicated = out.ok ? await replicatedCode(ctx, out.replicate) : NONE;
+      if (out.ok) for (const t of out.reply.topics) for (const p of t.partitions) errors.set(`${t.name}\u0000${p.partitionIndex}`, p.errorCode === NONE ? unreplicated : p.errorCode);
     }
     return {
       throttleTimeMs: 0,
