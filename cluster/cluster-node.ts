@@ -125,6 +125,7 @@ export class ClusterNode {
         broker.partitions,
         log,
       );
+      catalog.onConfigChange((type, name) => started.activeController?.configChanged(type === 'topics' ? name : null));
       catalog.attachReplication(fetchers, {
         highWatermark: (k, hw, isrSize) => {
           broker.ackWaits.advance(k, hw, isrSize);
@@ -187,6 +188,7 @@ export class ClusterNode {
         intervalMs: (this.broker.config.get('leader.imbalance.check.interval.seconds') as number) * 1_000,
         imbalancePercent: this.broker.config.get('leader.imbalance.per.broker.percentage') as number,
       },
+      uncleanDefault: () => this.catalog.uncleanElectionDefault(),
     });
   }
 

@@ -88,9 +88,6 @@ export class BrokerConfig {
   private validate(): void {
     for (const l of this.listeners) listenerOf(l, 'listeners');
     for (const l of this.advertisedListeners) listenerOf(l, 'advertised.listeners');
-    if (this.get('unclean.leader.election.enable') === true) {
-      throw new ConfigError('unclean.leader.election.enable', 'unclean leader election is not served: a partition waits for an ISR member to return');
-    }
     if (this.defaultReplicationFactor !== 1 && this.get('zookeeper.connect') === null) {
       throw new ConfigError('default.replication.factor', 'a single node (no zookeeper.connect) serves replication factor 1 only');
     }

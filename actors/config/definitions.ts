@@ -123,7 +123,7 @@ const defs: ConfigDef[] = [
   { name: 'message.max.bytes', type: 'int', default: 1048588, doc: 'Largest record batch accepted.', topic: 'max.message.bytes', min: 0, dynamic: true },
   { name: 'compression.type', type: 'string', default: 'producer', doc: 'producer stores batches as the producer compressed them; uncompressed, gzip, snappy, lz4 or zstd recompress every produced batch to that codec before it is stored.', topic: 'compression.type', oneOf: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'], dynamic: true },
   { name: 'min.insync.replicas', type: 'int', default: 1, doc: 'acks=-1 produce is refused (NOT_ENOUGH_REPLICAS) while the ISR is smaller; a single node is always in sync.', topic: 'min.insync.replicas', min: 1, dynamic: true },
-  { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'Only false is served: a partition whose ISR is all down stays offline until an ISR member returns (true is refused).', topic: 'unclean.leader.election.enable', dynamic: true },
+  { name: 'unclean.leader.election.enable', type: 'boolean', default: false, doc: 'false: a partition whose ISR is all down stays offline until an ISR member returns. true: the controller elects a live replica outside the ISR instead, losing what only the ISR had (a cluster; a single node has one replica).', topic: 'unclean.leader.election.enable', dynamic: true },
   { name: 'log.message.downconversion.enable', type: 'boolean', default: true, doc: 'Fetch v0-v3 (clients of message format 0/1) are served stored batches converted to their format; false answers them UNSUPPORTED_VERSION.', topic: 'message.downconversion.enable', dynamic: true },
   // samsa's own
   {

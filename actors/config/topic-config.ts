@@ -36,7 +36,6 @@ export function validateTopicOverrides(overrides: ReadonlyMap<string, string | n
     if (def === undefined) throw new ConfigError(name, 'unknown topic config');
     if (raw === null) throw new ConfigError(name, 'null value');
     const value = parseValue(def, raw, 'topic');
-    if (name === 'unclean.leader.election.enable' && value === true) throw new ConfigError(name, 'unclean leader election is not served: a partition waits for an ISR member to return');
     out.set(name, formatValue(def, value) ?? '');
   }
   checkCompactionLags(out);

@@ -116,6 +116,7 @@ export class ClusterCatalog implements TopicCatalog {
   private readonly changed = new Set<() => void>();
   private readonly deletionListeners: TopicDeletionListener[] = [];
   private readonly leadershipListeners: Array<(topic: string, partition: number, leads: boolean) => void> = [];
+  private readonly configListeners: Array<(type: 'topics' | 'brokers', name: string) => void> = [];
   private sweptStrays = false;
   private producerIds: { next: bigint; end: bigint } | null = null;
   private lastConfigChange = '';
@@ -418,7 +419,18 @@ export class ClusterCatalog implements TopicCatalog {
       const [type, name] = entity.split('/');
       if (type === 'topics' && name !== undefined) await this.reloadTopicConfig(name);
       else if (type === 'brokers' && (name === DEFAULT_BROKER_ENTITY || name === String(this.o.brokerId))) await this.reloadBrokerConfig();
+      if ((type === 'topics' || type === 'brokers') && name !== undefined) for (const l of this.configListeners) l(type, name);
     }
+  }
+
+  /** Called after a topic's or a broker entity's config changed (the controller elects again when unclean election is turned on). */
+  onConfigChange(listener: (type: 'topics' | 'brokers', name: string) => void): void {
+    this.configListeners.push(listener);
+  }
+
+  /** unclean.leader.election.enable as this broker has it now (static, or the cluster's dynamic default). */
+  uncleanElectionDefault(): boolean {
+    return this.dynamic.get('unclean.leader.election.enable') === true;
   }
 
   private async reloadTopicConfig(name: string): Promise<void> {

@@ -33,7 +33,7 @@
 import type { Logger } from '../../actors/runtime/index.js';
 import type { BrokerId, TopicName, Uuid } from '../../protocol/index.js';
 import { ControllerMovedError, type ControllerFence, type KafkaZk, type PartitionStateWithVersion, type RegisteredBroker } from '../kafka-zk.js';
-import type { Endpoint, PartitionState } from '../zookeeper/znodes.js';
+import { NO_LEADER, type Endpoint, type PartitionState } from '../zookeeper/znodes.js';
 import { ZkMultiError } from '../zookeeper/session.js';
 import type { ControllerChannel } from './controller-channel.js';
 import { partitionsToRebalance } from './leader-balance.js';
@@ -111,6 +111,8 @@ export interface ControllerOptions {
   readonly onMoved: () => void;
   /** Automatic preferred-leader elections; none when absent. */
   readonly leaderRebalance?: LeaderRebalanceOptions;
+  /** unclean.leader.election.enable of this broker now: the default for topics without an override. */
+  readonly uncleanDefault?: () => boolean;
 }
 
 export class ClusterController {
@@ -655,10 +657,44 @@ export class ClusterController {
     return changed;
   }
 
-  private electTopic(name: string, t: TopicState, live: ReadonlySet<number>): Promise<string[]> {
+  private async electTopic(name: string, t: TopicState, live: ReadonlySet<number>): Promise<string[]> {
     // A partition of one replica stays with a broker shutting down (nowhere to move it, as in Kafka) until it leaves.
     const single = new Set([...live, ...[...this.shuttingDown].filter((id) => this.live.has(id))]);
-    return this.rewriteStates(name, t, (_p, s, replicas) => nextPartitionState(s, replicas, replicas.length > 1 ? live : single, this.epoch));
+    const clean = (s: PartitionState, replicas: readonly number[]) => nextPartitionState(s, replicas, replicas.length > 1 ? live : single, this.epoch);
+    // A partition left without a leader while a replica outside its ISR is live: the topic's unclean.leader.election.enable decides (Kafka reads it from ZooKeeper at election time).
+    const stranded = [...t.states].some(([p, s]) => (clean(s, t.replicas.get(p) ?? []) ?? s).leader === NO_LEADER && (t.replicas.get(p) ?? []).some((r) => live.has(r)));
+    const unclean = stranded && (await this.uncleanAllowed(name));
+    return this.rewriteStates(name, t, (p, s, replicas) => {
+      const next = clean(s, replicas);
+      if (!unclean || (next ?? s).leader !== NO_LEADER) return next;
+      const u = uncleanLeaderState(s, replicas, live, this.epoch);
+      if (typeof u === 'string') return next;
+      this.o.log.warn(`controller: unclean election of ${name}-${p}: broker ${u.leader} leads from outside the ISR [${s.isr.join(',')}]; what only the ISR had is lost`);
+      return u;
+    });
+  }
+
+  /** unclean.leader.election.enable for `name`: its override, else this broker's value. */
+  private async uncleanAllowed(name: string): Promise<boolean> {
+    const override = (await this.o.kzk.topicConfig(name))['unclean.leader.election.enable'];
+    return override === undefined ? (this.o.uncleanDefault?.() ?? false) : override.trim().toLowerCase() === 'true';
+  }
+
+  /**
+   * A topic's config (or, null, the brokers' defaults) changed: partitions
+   * left without a leader are elected again, so turning unclean election on
+   * brings them back at once (Kafka's TopicUncleanLeaderElectionEnable).
+   */
+  configChanged(topic: string | null): void {
+    void this.enqueue('config changed', async () => {
+      const changed: string[] = [];
+      if (topic === null) changed.push(...(await this.electAll(this.electable())));
+      else {
+        const t = this.topics.get(topic);
+        if (t !== undefined && !this.deleting.has(topic)) changed.push(...(await this.electTopic(topic, t, this.electable())));
+      }
+      if (changed.length > 0) await this.sendAll([], new Set(changed));
+    });
   }
 
   /** Writes each partition's state as `next` computes it (null: unchanged) in one conditional write; returns the keys of those written. */

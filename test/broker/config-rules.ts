@@ -55,8 +55,7 @@ export const TOPIC_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['file.delete.delay.ms', long(0n)],
   ['min.cleanable.dirty.ratio', { kind: 'double', min: 0, max: 1 }],
   ['cleanup.policy', { kind: 'enum', values: ['compact', 'delete'], list: true }],
-  // samsa serves no unclean election: only false
-  ['unclean.leader.election.enable', { kind: 'cases', accept: ['false'], refuse: ['true', 'yes', ''] }],
+  ['unclean.leader.election.enable', bool],
   ['min.insync.replicas', int(1n)],
   ['compression.type', { kind: 'enum', values: COMPRESSION }],
   ['preallocate', bool],
@@ -163,7 +162,7 @@ export const BROKER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['message.max.bytes', int(0n)],
   ['compression.type', { kind: 'enum', values: COMPRESSION }],
   ['min.insync.replicas', int(1n)],
-  ['unclean.leader.election.enable', { kind: 'cases', accept: ['false'], refuse: ['true', 'yes', ''] }],
+  ['unclean.leader.election.enable', bool],
   ['log.message.downconversion.enable', bool],
   ['message.decompressed.max.bytes', int(0n)],
   ['workers', int(0n)],
