@@ -14,6 +14,7 @@ import { StorageError } from './errors.js';
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
+export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
 export const LEADER_EPOCH_CHECKPOINT = 'leader-epoch-checkpoint';
 const CHECKPOINT_VERSION = 0;
 const TMP_SUFFIX = '.tmp';
@@ -95,7 +96,7 @@ async function writeAtomically(path: string, lines: string[]): Promise<void> {
   }
 }
 
-/** Reads recovery-point-offset-checkpoint or log-start-offset-checkpoint. */
+/** Reads recovery-point-offset-checkpoint, log-start-offset-checkpoint or replication-offset-checkpoint. */
 export async function readOffsetCheckpoint(path: string): Promise<PartitionOffset[]> {
   return (await readEntries(path, 3)).map(([topic, partition, offset]) => {
     if (!TOPIC_NAME.test(topic!)) throw corrupt(path, `bad topic name "${topic}"`);
@@ -132,9 +133,9 @@ export async function writeLeaderEpochCheckpoint(path: string, entries: readonly
   await writeAtomically(path, lines);
 }
 
-/** The checkpoint files of a log directory / partition directory. */
-export function checkpointPaths(logDir: string): { recoveryPoint: string; logStartOffset: string } {
-  return { recoveryPoint: join(logDir, RECOVERY_POINT_CHECKPOINT), logStartOffset: join(logDir, LOG_START_OFFSET_CHECKPOINT) };
+/** The checkpoint files of a log directory / partition directory (replication-offset-checkpoint: the replicas' high watermarks, Kafka's ReplicaManager file). */
+export function checkpointPaths(logDir: string): { recoveryPoint: string; logStartOffset: string; highWatermark: string } {
+  return { recoveryPoint: join(logDir, RECOVERY_POINT_CHECKPOINT), logStartOffset: join(logDir, LOG_START_OFFSET_CHECKPOINT), highWatermark: join(logDir, REPLICATION_OFFSET_CHECKPOINT) };
 }
 
 /** `<topic>-<partition>`, the partition directory name Kafka uses. */

@@ -10,7 +10,7 @@
  * actors, release the lock.
  */
 import { mkdirSync } from 'node:fs';
-import { DirLock } from '../../native/index.js';
+import { DirLock, type PartitionOffset } from '../../native/index.js';
 import type { ApiSurfaceEntry } from '../../protocol/index.js';
 import { BrokerConfig, ConfigError, parseListener } from '../config/index.js';
 import type { TopicCatalog } from '../controller/catalog.js';
@@ -192,6 +192,23 @@ export class Broker implements BrokerCore {
     tick.unref();
     checkpoint.unref();
     this.timers.push(tick, checkpoint);
+    if (this.config.get('zookeeper.connect') !== null) {
+      const hw = setInterval(() => void this.checkpointHighWatermarks(), this.config.get('replica.high.watermark.checkpoint.interval.ms') as number);
+      hw.unref();
+      this.timers.push(hw);
+    }
+  }
+
+  /** A cluster's replication-offset-checkpoint: every open replica's high watermark, so a restarted replica starts from it (Kafka's ReplicaManager checkpoint); failures are logged. */
+  checkpointHighWatermarks(): Promise<void> {
+    return this.checkpoints
+      .writeHighWatermarks(async () => {
+        const described = await this.partitions.broadcast<{ highWatermark: bigint }>({ t: 'describe' });
+        const list: PartitionOffset[] = [];
+        for (const r of described) if (r.outcome.ok && r.outcome.value.highWatermark >= 0n) list.push({ topic: r.topic, partition: r.partition, offset: Number(r.outcome.value.highWatermark) });
+        return list;
+      })
+      .catch((err) => this.log.error(`high watermark checkpoint failed: ${(err as Error).message}`));
   }
 
   private async maintain(): Promise<void> {
@@ -257,6 +274,7 @@ export class Broker implements BrokerCore {
     this.ackWaits.close();
     await closing;
     await this.checkpoint(true);
+    if (this.config.get('zookeeper.connect') !== null) await this.checkpointHighWatermarks();
     await this.system.stop();
     this.partitions.logs.clear();
     this.dirLock.release();

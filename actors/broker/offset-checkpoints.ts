@@ -1,13 +1,15 @@
 /**
- * The data directory's recovery-point and log-start checkpoints, as the
- * broker sees them: the entries read at start (for the partitions opened
- * then), and the one-at-a-time writes that replace the files whole.
+ * The data directory's recovery-point, log-start and (a cluster's)
+ * replication-offset checkpoints, as the broker sees them: the entries read
+ * at start (for the partitions opened then), and the one-at-a-time writes
+ * that replace the files whole.
  *
  * A deleted topic's entries go at once, durably, before the deletion is
  * answered (Kafka rewrites its checkpoints without a deleted log): a topic
  * created later under the same name must start at offset 0, not at the old
  * topic's log start.
  */
+import { existsSync } from 'node:fs';
 import {
   checkpointPaths,
   readOffsetCheckpoint,
@@ -26,14 +28,30 @@ export class OffsetCheckpoints {
   #chain: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly paths: { recoveryPoint: string; logStartOffset: string },
+    private readonly paths: { recoveryPoint: string; logStartOffset: string; highWatermark: string },
     private recovery: Map<string, bigint>,
     private starts: Map<string, bigint>,
+    private watermarks: Map<string, bigint>,
   ) {}
 
   static async load(dataDir: string): Promise<OffsetCheckpoints> {
     const paths = checkpointPaths(dataDir);
-    return new OffsetCheckpoints(paths, indexed(await readOffsetCheckpoint(paths.recoveryPoint)), indexed(await readOffsetCheckpoint(paths.logStartOffset)));
+    return new OffsetCheckpoints(paths, indexed(await readOffsetCheckpoint(paths.recoveryPoint)), indexed(await readOffsetCheckpoint(paths.logStartOffset)), indexed(await readOffsetCheckpoint(paths.highWatermark)));
+  }
+
+  /** A replica's high watermark when it last checkpointed it; -1n when unknown. */
+  highWatermark(topic: string, partition: number): bigint {
+    return this.watermarks.get(`${topic} ${partition}`) ?? -1n;
+  }
+
+  /** Replaces replication-offset-checkpoint with `entries` (offset: the high watermark) once the writes queued before are done. */
+  writeHighWatermarks(entries: () => Promise<readonly PartitionOffset[]>): Promise<void> {
+    return this.#serial(async () => {
+      const list = await entries();
+      // Kept current in memory too: a partition opened again later in this process starts from the newest.
+      this.watermarks = indexed([...list]);
+      await writeOffsetCheckpoint(this.paths.highWatermark, list);
+    });
   }
 
   /** From the files as read at start; -1n when unknown. */
@@ -76,9 +94,11 @@ export class OffsetCheckpoints {
   /** Drops a deleted topic's entries from memory and from both files (fsync'd) before resolving. */
   forgetTopic(topic: string): Promise<void> {
     // keys are `topic partition`; topic names hold no space
-    for (const m of [this.recovery, this.starts]) for (const k of [...m.keys()]) if (k.slice(0, k.lastIndexOf(' ')) === topic) m.delete(k);
+    for (const m of [this.recovery, this.starts, this.watermarks]) for (const k of [...m.keys()]) if (k.slice(0, k.lastIndexOf(' ')) === topic) m.delete(k);
     return this.#serial(async () => {
-      for (const path of [this.paths.recoveryPoint, this.paths.logStartOffset]) {
+      for (const path of [this.paths.recoveryPoint, this.paths.logStartOffset, this.paths.highWatermark]) {
+        // A single node has no replication-offset-checkpoint: none is made here.
+        if (path === this.paths.highWatermark && !existsSync(path)) continue;
         const kept = (await readOffsetCheckpoint(path)).filter((e) => e.topic !== topic);
         await writeOffsetCheckpoint(path, kept);
       }

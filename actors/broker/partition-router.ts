@@ -12,6 +12,7 @@ import { PARTITION_KIND, partitionKey, type FollowerPosition, type PartitionMess
 export interface CheckpointSource {
   recoveryPoint(topic: string, partition: number): bigint;
   logStartOffset(topic: string, partition: number): bigint;
+  highWatermark(topic: string, partition: number): bigint;
   /** Removes a deleted topic's checkpoint entries, durably. */
   forgetTopic(topic: string): Promise<void>;
 }
@@ -99,6 +100,7 @@ export class PartitionRouter implements PartitionHost {
           policy,
           recoveryPoint: this.checkpoints.recoveryPoint(topic.name, partition),
           logStartOffset: this.checkpoints.logStartOffset(topic.name, partition),
+          highWatermark: this.checkpoints.highWatermark(topic.name, partition),
           leaderEpoch,
           ...(replication ? { replication } : {}),
         },

@@ -78,6 +78,7 @@ const defs: ConfigDef[] = [
   { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, doc: 'How often expired offsets are removed.', min: 1 },
   { name: 'offset.metadata.max.bytes', type: 'int', default: 4096, doc: 'Longest metadata string of an offset commit (OFFSET_METADATA_TOO_LARGE above).', min: 0 },
   { name: 'offsets.topic.replication.factor', type: 'short', default: 3, doc: 'Replication factor of __consumer_offsets in a cluster; its creation waits until this many brokers are registered (a single node: 1).', min: 1 },
+  { name: 'replica.high.watermark.checkpoint.interval.ms', type: 'long', default: 5000, doc: 'How often a cluster broker writes its replicas\' high watermarks to replication-offset-checkpoint (a restarted replica starts from them).', min: 1 },
   { name: 'replica.lag.time.max.ms', type: 'long', default: 30000, doc: 'A follower not caught up for this long leaves the ISR (AlterPartition through the controller).', min: 1 },
   { name: 'replica.fetch.wait.max.ms', type: 'int', default: 500, doc: 'How long a follower fetch waits at the leader for new records.', min: 0 },
   { name: 'replica.fetch.min.bytes', type: 'int', default: 1, doc: 'Bytes a follower fetch waits for.', min: 1 },

@@ -21,6 +21,8 @@ export interface OpenPartition {
   /** From the broker's checkpoint files; -1n when unknown. */
   readonly recoveryPoint: bigint;
   readonly logStartOffset: bigint;
+  /** A replica's high watermark from replication-offset-checkpoint; -1n (or absent) when unknown. */
+  readonly highWatermark?: bigint;
   /**
    * The leader epoch this replica leads in (a cluster's LeaderAndIsr); absent:
    * 0, the single node's only epoch. Sent again to an open partition with a
@@ -214,4 +216,6 @@ export interface PartitionDescription {
   readonly logEndOffset: bigint;
   readonly recoveryPoint: bigint;
   readonly leaderEpoch: number;
+  /** A cluster replica's high watermark; -1n on a single node (its log end). */
+  readonly highWatermark: bigint;
 }

@@ -185,8 +185,10 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     this.leaderEpoch = FIRST_LEADER_EPOCH;
     this.role = null;
     this.replicaState = null;
-    // A replica's high watermark is not known at open: the log start is safe, and the leader's fetch answers move it.
-    this.hw = BigInt(log.logStartOffset);
+    // A replica's high watermark at open: the checkpointed one (every ISR member had that much when it was written), within the log; else the log start. The leader's answers (a follower) or the ISR's fetches (a leader) move it on.
+    const start = BigInt(log.logStartOffset);
+    const checkpointed = params.highWatermark ?? -1n;
+    this.hw = checkpointed < start ? start : checkpointed > BigInt(log.logEndOffset) ? BigInt(log.logEndOffset) : checkpointed;
     const follower = params.replication?.role === 'follower';
     // A follower's epochs are its leader's, from the batches it copies; only a leader starts one.
     if (this.epochs.latestEpoch < 0 && !follower) this.epochs.assign(FIRST_LEADER_EPOCH, BigInt(log.logStartOffset));
@@ -301,8 +303,10 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       this.producers.truncateHead(leaderLogStart);
       this.remember(log);
     }
+    // The leader's high watermark, within this log (Kafka's follower updateHighWatermark): it may be below one checkpointed before an unclean election.
     const hw = leaderHw < end ? leaderHw : end;
-    if (hw > this.hw) this.hw = hw;
+    const start = BigInt(log.logStartOffset);
+    this.hw = hw > start ? hw : start;
     return this.position();
   }
 
@@ -571,7 +575,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const log = this.openLog();
     let size = 0;
     for (const s of log.segments()) size += s.bytes;
-    return { sizeBytes: size, logStartOffset: BigInt(log.logStartOffset), logEndOffset: BigInt(log.logEndOffset), recoveryPoint: BigInt(log.recoveryPoint), leaderEpoch: this.leaderEpoch };
+    return { sizeBytes: size, logStartOffset: BigInt(log.logStartOffset), logEndOffset: BigInt(log.logEndOffset), recoveryPoint: BigInt(log.recoveryPoint), leaderEpoch: this.leaderEpoch, highWatermark: this.role === null ? -1n : this.hw };
   }
 
   /** Retention, flush.ms and producer expiry, on the broker's maintenance tick. */

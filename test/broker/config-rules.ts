@@ -80,6 +80,8 @@ export const BROKER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['controlled.shutdown.max.retries', int(0n)],
   ['controlled.shutdown.retry.backoff.ms', long(0n)],
   ['auto.leader.rebalance.enable', bool],
+  // samsa's range (docs/configuration.md): a timer's period
+  ['replica.high.watermark.checkpoint.interval.ms', long(1n)],
   ['leader.imbalance.check.interval.seconds', long(1n)],
   ['leader.imbalance.per.broker.percentage', int()],
   ['inter.broker.listener.name', { kind: 'cases', accept: ['PLAINTEXT'], refuse: ['SSL', 'BROKERS'] }],

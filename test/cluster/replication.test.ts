@@ -8,7 +8,7 @@
  * nothing acknowledged and duplicate nothing.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ const KILLS = Number(process.env.SAMSA_REPLICATION_KILLS ?? 3);
 let c: TestCluster;
 
 test.before(async () => {
-  c = await startTestCluster({ brokers: 3, zookeepers: 3, sessionTimeoutMs: SESSION_MS, overrides: { 'replica.lag.time.max.ms': LAG_MS } });
+  c = await startTestCluster({ brokers: 3, zookeepers: 3, sessionTimeoutMs: SESSION_MS, overrides: { 'replica.lag.time.max.ms': LAG_MS, 'replica.high.watermark.checkpoint.interval.ms': 500 } });
 });
 test.after.always(async () => {
   await c?.stop();
@@ -56,6 +56,16 @@ test('RF 3: every replica holds the same bytes; acks=all answers once the ISR ha
   t.log(`30 sequential acks=all sends of 10 records at RF 3: ${Date.now() - started} ms`);
   await producer.disconnect();
   for (const p of [0, 1, 2]) t.true((await replicasAgree('same', p)) > 0, `partition ${p}: the three replicas agree byte for byte`);
+  // Every replica checkpoints its high watermark in Kafka's replication-offset-checkpoint format: version 0, a count, `topic partition offset` lines.
+  const checkpointed = (id: number) => {
+    const path = join(c.cluster.broker(id)!.dataDir, 'replication-offset-checkpoint');
+    return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('same ')).sort() : [];
+  };
+  const offsets = await KafkaClient.connect(c.bootstrap.split(',')[0]!);
+  const ends = await Promise.all([0, 1, 2].map(async (p) => `same ${p} ${(await offsets.listOffset('same', p, -1n)).offset}`));
+  offsets.close();
+  t.is(ends.reduce((n, l) => n + Number(l.split(' ')[2]), 0), 300);
+  t.not(await waitFor(() => c.cluster.brokerIds.every((id) => checkpointed(id).join() === ends.join()), 15_000), -1, `${JSON.stringify(c.cluster.brokerIds.map(checkpointed))} vs ${ends.join()}`);
   const ps = await describe('same');
   t.true(ps.every((p) => p.isr.length === 3), JSON.stringify(ps));
   const seen = new Set<string>();
