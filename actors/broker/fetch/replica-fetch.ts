@@ -16,8 +16,8 @@ import type { BrokerCore } from '../broker-core.js';
 import { code } from '../errors.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
 import { FetchBudget, readUnderBudget } from './budgeted-read.js';
+import { fetchBounds } from './fetch-bounds.js';
 
-const MAX_WAIT_MS = 60_000;
 const NO_EPOCH = { epoch: -1, endOffset: -1n };
 
 export interface ReplicaFetchTopic {
@@ -56,9 +56,7 @@ export async function serveReplicaFetch(broker: BrokerCore, req: { maxWaitMs: nu
       });
     }
   }
-  const maxBytes = Math.max(0, Math.min(req.maxBytes, broker.config.fetchMaxBytes));
-  const minBytes = Math.min(req.minBytes, maxBytes);
-  const deadline = broker.now() + Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_MS);
+  const { maxBytes, minBytes, deadline } = fetchBounds(broker, req);
   for (let round = 0; ; round++) {
     const asked = slots.filter((s) => s.msg !== null);
     const outcomes = await broker.partitions.askMany<ReplicaFetchResult>(asked.map((s) => ({ topic: s.topic, partition: s.partition, msg: s.msg! })));

@@ -11,14 +11,13 @@ import { partitionProblem } from '../../controller/catalog.js';
 import { fetchContext, type FetchContext } from '../fetch/fetch-context.js';
 import type { PartitionAnswer, QuietMark } from '../fetch/fetch-session.js';
 import { serveReplicaFetch } from '../fetch/replica-fetch.js';
+import { fetchBounds } from '../fetch/fetch-bounds.js';
 
 const NO_SESSION = 0;
 /** Leadership never moves on a single node (the partition actor's LEADER_EPOCH). */
 const SINGLE_NODE_LEADER_EPOCH = 0;
 /** Fetch v0-v3 read message formats 0/1 (fetchMagic); v4+ read record batches as stored. */
 const DOWN_CONVERSION_BELOW = 4;
-/** Kafka clamps fetch.max.wait.ms from clients to what a request may reasonably park. */
-const MAX_WAIT_MS = 60_000;
 
 interface Wanted {
   /** partitionKey(topic, partition) */
@@ -57,10 +56,7 @@ export const fetch = defineHandler({
     if (replicaId >= 0) return serveReplicaFetch(broker, req, replicaId, version >= 13) as never;
     const session = fetchContext(broker.fetchSessions, version, req, stillQuiet);
     if (session.errorCode !== 0) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: NO_SESSION, responses: [] };
-    const maxBytes = Math.max(0, Math.min(req.maxBytes, broker.config.fetchMaxBytes));
-    // As Kafka: a response can never hold more than maxBytes (but for one batch), so waiting for more would wait out max.wait.ms.
-    const minBytes = Math.min(req.minBytes, maxBytes);
-    const deadline = broker.now() + Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_MS);
+    const { maxBytes, minBytes, deadline } = fetchBounds(broker, req);
     for (;;) {
       // Asked again after each wait: a quiet partition an append woke is read now.
       const wanted = resolve(broker, session.toRead(), version >= 13);
