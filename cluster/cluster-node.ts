@@ -31,7 +31,7 @@ import type { ApiHandler, ApiKey } from '../actors/broker/handler.js';
 import { ClusterController } from './controller/cluster-controller.js';
 import { ControllerChannel } from './controller/controller-channel.js';
 import { ControllerElection } from './controller/election.js';
-import { KafkaZk } from './kafka-zk.js';
+import { BrokerIdInUseError, KafkaZk } from './kafka-zk.js';
 import { KafkaConnection } from '../protocol/client/connection.js';
 import type { BrokerId } from '../protocol/index.js';
 import { ZkSession } from './zookeeper/session.js';
@@ -40,6 +40,9 @@ import type { Endpoint } from './zookeeper/znodes.js';
 export const INTER_BROKER_LISTENER = 'PLAINTEXT';
 const REREGISTER_BACKOFF_MS = 1_000;
 const REREGISTER_ATTEMPTS = 600;
+const REGISTER_RETRY_MS = 250;
+/** Bounds the wait for an old registration to expire, whatever the session timeout. */
+const REGISTER_ATTEMPTS = 2_000;
 
 export interface ClusterNodeOptions {
   readonly config: BrokerConfig;
@@ -169,8 +172,26 @@ export class ClusterNode {
     return listeners.map((l, i) => ({ listener: INTER_BROKER_LISTENER, host: i === 0 ? this.broker.advertised.host : l.host, port: i === 0 ? this.broker.advertised.port : l.port, securityProtocol: 'PLAINTEXT' })).slice(0, 1);
   }
 
+  /**
+   * /brokers/ids/<id>. A registration of another session may be this broker's
+   * own from before a crash, which lasts until that session expires: it is
+   * tried again, REGISTER_RETRY_MS apart, for up to the session timeout and as
+   * long again; still taken then, another broker has this id.
+   */
   private async register(): Promise<void> {
-    const epoch = await this.kzk.registerBroker({ id: this.brokerId, endpoints: this.endpoints(), rack: this.broker.config.get('broker.rack') as string | null, timestamp: Date.now() });
+    const registration = { id: this.brokerId, endpoints: this.endpoints(), rack: this.broker.config.get('broker.rack') as string | null, timestamp: Date.now() };
+    const deadline = Date.now() + 2 * this.sessionOptions.sessionTimeoutMs;
+    let epoch: bigint;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        epoch = await this.kzk.registerBroker(registration);
+        break;
+      } catch (err) {
+        if (!(err instanceof BrokerIdInUseError) || Date.now() >= deadline || attempt >= REGISTER_ATTEMPTS || this.stopping) throw err;
+        if (attempt === 1) this.log.warn(`broker ${this.brokerId}: /brokers/ids/${this.brokerId} belongs to another session (this broker before a crash?); waiting for it to expire`);
+        await new Promise((res) => setTimeout(res, REGISTER_RETRY_MS));
+      }
+    }
     this.log.info(`broker ${this.brokerId} registered in ZooKeeper (broker epoch ${epoch})`);
   }
 

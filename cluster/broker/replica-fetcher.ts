@@ -49,8 +49,28 @@ type Endpoint = { host: string; port: number };
 
 const RETRIABLE_PAUSE = new Set<number>([ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.FENCED_LEADER_EPOCH, ErrorCode.UNKNOWN_LEADER_EPOCH, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.UNKNOWN_TOPIC_ID, ErrorCode.LEADER_NOT_AVAILABLE]);
 
+/** What the leader's fetch session holds of a partition: as this fetcher last named it. */
+interface SessionEntry {
+  readonly followed: Followed;
+  readonly fetchOffset: bigint;
+  readonly leaderEpoch: number;
+  readonly lastFetchedEpoch: number;
+}
+
+/** A session of the leader's, kept per leader as Kafka's FetchSessionHandler does: id 0 until the leader gives one. */
+interface FetchSessionState {
+  id: number;
+  /** The epoch the next request carries: 0 asks for a new session. */
+  epoch: number;
+  /** Partitions the session holds, by `topic-partition`. */
+  readonly entries: Map<string, SessionEntry>;
+}
+
+const nextEpoch = (epoch: number): number => (epoch === 0x7fffffff ? 1 : epoch + 1);
+
 class LeaderFetcher {
   readonly partitions = new Map<string, Followed>();
+  private session: FetchSessionState = { id: 0, epoch: 0, entries: new Map() };
   private conn: KafkaConnection | null = null;
   private running: Promise<void> | null = null;
   /** The handling of the last answer: a partition removed waits for it, so no append lands after it leads. */
@@ -124,15 +144,25 @@ class LeaderFetcher {
         if (this.closed) return;
         this.conn?.close();
         this.conn = null;
+        // Whether the leader took that request is unknown: the next one is full, closing the session it names.
+        this.resetSession();
         this.log.debug(`replica fetcher for leader ${this.leaderId}: ${(err as Error).message}`);
         await this.pause(this.s.backoffMs);
         continue;
       }
       if (answer.errorCode !== 0) {
+        // The leader lost or restarted the session: the next request is a full one that asks for a new session.
+        const lost = answer.errorCode === ErrorCode.FETCH_SESSION_ID_NOT_FOUND || answer.errorCode === ErrorCode.INVALID_FETCH_SESSION_EPOCH;
+        this.resetSession();
+        if (lost) continue;
         this.log.warn(`replica fetcher for leader ${this.leaderId}: fetch answered error ${answer.errorCode}`);
         await this.pause(this.s.backoffMs);
         continue;
       }
+      // A full request's answer starts the session (or, without a slot at the leader, none: the next request is full again).
+      if (this.session.epoch === 0) this.session.id = answer.sessionId;
+      this.session.epoch = this.session.id === 0 ? 0 : nextEpoch(this.session.epoch);
+      if (this.session.id === 0) this.session.entries.clear();
       const handled = this.handle(answer.responses as never, new Set(ready));
       this.processing = handled.catch(() => undefined);
       try {
@@ -144,22 +174,50 @@ class LeaderFetcher {
     }
   }
 
+  private resetSession(): void {
+    this.session = { id: this.session.id, epoch: 0, entries: new Map() };
+  }
+
+  /**
+   * The next Fetch. Without a session (epoch 0) it names every ready
+   * partition and asks for one; in a session it names only the partitions
+   * that are new or whose position or epochs moved, and forgets those no
+   * longer fetched (removed, or paused after an error).
+   */
   private request(ready: readonly Followed[]) {
+    const s = this.session;
+    const full = s.epoch === 0;
+    if (full) s.entries.clear();
+    const named: Followed[] = [];
+    const forgotten = new Map<string, number[]>();
+    const wanted = new Set(ready.map((p) => partitionKey(p.topic, p.partition)));
+    for (const [k, e] of [...s.entries]) {
+      if (wanted.has(k)) continue;
+      s.entries.delete(k);
+      forgotten.set(e.followed.topic, [...(forgotten.get(e.followed.topic) ?? []), e.followed.partition]);
+    }
+    for (const p of ready) {
+      const k = partitionKey(p.topic, p.partition);
+      const e = s.entries.get(k);
+      if (e !== undefined && e.followed === p && e.fetchOffset === p.fetchOffset && e.leaderEpoch === p.leaderEpoch && e.lastFetchedEpoch === p.lastFetchedEpoch) continue;
+      named.push(p);
+      s.entries.set(k, { followed: p, fetchOffset: p.fetchOffset, leaderEpoch: p.leaderEpoch, lastFetchedEpoch: p.lastFetchedEpoch });
+    }
     const byTopic = new Map<string, Followed[]>();
-    for (const p of ready) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
+    for (const p of named) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
     return {
       replicaId: this.s.brokerId as BrokerId,
       maxWaitMs: this.s.maxWaitMs,
       minBytes: this.s.minBytes,
       maxBytes: this.s.responseMaxBytes,
       isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
+      sessionId: s.id,
+      sessionEpoch: s.epoch,
       topics: [...byTopic].map(([topic, ps]) => ({
         topic: topic as TopicName,
         partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: p.leaderEpoch, fetchOffset: p.fetchOffset, lastFetchedEpoch: p.lastFetchedEpoch, logStartOffset: p.logStartOffset, partitionMaxBytes: this.s.partitionMaxBytes })),
       })),
-      forgottenTopicsData: [],
+      forgottenTopicsData: [...forgotten].map(([topic, partitions]) => ({ topic: topic as TopicName, partitions })),
       rackId: '',
     };
   }

@@ -70,12 +70,13 @@ export interface FetchContext {
 export type StillQuiet = (mark: QuietMark) => boolean;
 const neverQuiet: StillQuiet = () => false;
 
-export function fetchContext(cache: FetchSessionCache, version: number, req: SessionRequest, stillQuiet: StillQuiet = neverQuiet): FetchContext {
+/** `privileged`: a follower's session, which the cache keeps before consumers' when slots run out. */
+export function fetchContext(cache: FetchSessionCache, version: number, req: SessionRequest, stillQuiet: StillQuiet = neverQuiet, privileged = false): FetchContext {
   const usesTopicIds = version >= 13;
   if (req.sessionEpoch === INITIAL_EPOCH || req.sessionEpoch === FINAL_EPOCH) {
     // A full request closes the session it names, whatever comes next.
     if (req.sessionId !== INVALID_SESSION_ID) cache.remove(req.sessionId);
-    return req.sessionEpoch === FINAL_EPOCH ? sessionless(req.topics) : full(cache, req.topics, usesTopicIds);
+    return req.sessionEpoch === FINAL_EPOCH ? sessionless(req.topics) : full(cache, req.topics, usesTopicIds, privileged);
   }
   const session = cache.get(req.sessionId);
   if (session === undefined) return failed('FETCH_SESSION_ID_NOT_FOUND');
@@ -109,7 +110,7 @@ function sessionless(topics: readonly TopicRequest[]): FetchContext {
   return { errorCode: 0, toRead: () => topics, skipped: NOTHING_SKIPPED, respond: (a) => ({ ...a, sessionId: INVALID_SESSION_ID }), markQuiet: forgetsQuiet, remembers: false };
 }
 
-function full(cache: FetchSessionCache, topics: readonly TopicRequest[], usesTopicIds: boolean): FetchContext {
+function full(cache: FetchSessionCache, topics: readonly TopicRequest[], usesTopicIds: boolean, privileged: boolean): FetchContext {
   let created: FetchSession | undefined;
   return {
     errorCode: 0,
@@ -124,7 +125,7 @@ function full(cache: FetchSessionCache, topics: readonly TopicRequest[], usesTop
     respond(a) {
       let size = 0;
       for (const t of a.responses) size += t.partitions.length;
-      const session = cache.maybeCreate(false, size, usesTopicIds, (s) => {
+      const session = cache.maybeCreate(privileged, size, usesTopicIds, (s) => {
         const asked = new Map<string, PartitionRequest>();
         for (const t of topics) for (const p of t.partitions) asked.set(s.key(t.topic, t.topicId, p.partition), p);
         for (const t of a.responses) {
@@ -132,7 +133,9 @@ function full(cache: FetchSessionCache, topics: readonly TopicRequest[], usesTop
             const k = s.key(t.topic, t.topicId, p.partitionIndex);
             const q = asked.get(k);
             if (q === undefined) continue;
-            s.partitions.set(k, new CachedPartition(t.topic, t.topicId, p.partitionIndex, q.fetchOffset, q.partitionMaxBytes, q.currentLeaderEpoch, p.highWatermark, p.logStartOffset, p.lastStableOffset));
+            const c = new CachedPartition(t.topic, t.topicId, p.partitionIndex, q.fetchOffset, q.partitionMaxBytes, q.currentLeaderEpoch, p.highWatermark, p.logStartOffset, p.lastStableOffset);
+            c.lastFetchedEpoch = q.lastFetchedEpoch ?? -1;
+            s.partitions.set(k, c);
           }
         }
       });
@@ -192,7 +195,7 @@ function readOrder(session: FetchSession, stillQuiet: StillQuiet, skipped: strin
       }
       c.quiet = undefined;
     }
-    const p: PartitionRequest = { partition: c.partition, fetchOffset: c.fetchOffset, partitionMaxBytes: c.maxBytes, currentLeaderEpoch: c.currentLeaderEpoch };
+    const p: PartitionRequest = { partition: c.partition, fetchOffset: c.fetchOffset, partitionMaxBytes: c.maxBytes, currentLeaderEpoch: c.currentLeaderEpoch, lastFetchedEpoch: c.lastFetchedEpoch };
     if (last !== undefined && (session.usesTopicIds ? last.topicId === c.topicId : last.topic === c.topic)) last.partitions.push(p);
     else out.push((last = { topic: c.topic, topicId: c.topicId, partitions: [p] }));
   }

@@ -24,6 +24,8 @@ export interface PartitionRequest {
   readonly fetchOffset: bigint;
   readonly partitionMaxBytes: number;
   readonly currentLeaderEpoch: number;
+  /** The epoch of the fetcher's last batch (v12+, a follower's divergence check); -1 when unknown. */
+  readonly lastFetchedEpoch?: number;
 }
 
 /** What an answer says about one partition (the fields that decide whether it is sent). */
@@ -34,6 +36,8 @@ export interface PartitionAnswer {
   readonly lastStableOffset: bigint;
   readonly logStartOffset: bigint;
   readonly records: readonly Uint8Array[];
+  /** A follower's answer may name where its log diverges instead of records (KIP-320). */
+  readonly divergingEpoch?: { readonly epoch: number; readonly endOffset: bigint };
 }
 
 /** What reads a partition's log start and end offsets without asking its actor (an attached log handle); throws once the log is closed. */
@@ -58,6 +62,7 @@ export interface QuietMark {
 export class CachedPartition {
   /** Set while the partition is caught up and the fetcher knows it; any change to what it asks clears it. */
   quiet: QuietMark | undefined = undefined;
+  lastFetchedEpoch = -1;
 
   constructor(
     readonly topic: string,
@@ -76,6 +81,7 @@ export class CachedPartition {
     this.fetchOffset = p.fetchOffset;
     this.maxBytes = p.partitionMaxBytes;
     this.currentLeaderEpoch = p.currentLeaderEpoch;
+    this.lastFetchedEpoch = p.lastFetchedEpoch ?? -1;
   }
 
   /**
@@ -97,7 +103,8 @@ export class CachedPartition {
       must = true;
       this.lastStableOffset = a.lastStableOffset;
     }
-    if (a.errorCode !== 0) {
+    // An error, or a diverging epoch, is always told, and forgets the high watermark so the partition is told again once it clears.
+    if (a.errorCode !== 0 || (a.divergingEpoch !== undefined && (a.divergingEpoch.epoch >= 0 || a.divergingEpoch.endOffset >= 0n))) {
       this.quiet = undefined;
       this.highWatermark = -1n;
       must = true;
@@ -159,7 +166,9 @@ export class FetchSession {
         const k = this.key(t.topic, t.topicId, p.partition);
         const cached = this.partitions.get(k);
         if (cached === undefined) {
-          this.partitions.set(k, new CachedPartition(t.topic, t.topicId, p.partition, p.fetchOffset, p.partitionMaxBytes, p.currentLeaderEpoch));
+          const c = new CachedPartition(t.topic, t.topicId, p.partition, p.fetchOffset, p.partitionMaxBytes, p.currentLeaderEpoch);
+          c.lastFetchedEpoch = p.lastFetchedEpoch ?? -1;
+          this.partitions.set(k, c);
           added++;
         } else {
           cached.updateRequest(p);

@@ -17,6 +17,8 @@ import { code } from '../errors.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
 import { FetchBudget, readUnderBudget } from './budgeted-read.js';
 import { fetchBounds } from './fetch-bounds.js';
+import { fetchContext } from './fetch-context.js';
+import type { PartitionAnswer } from './fetch-session.js';
 
 const NO_EPOCH = { epoch: -1, endOffset: -1n };
 
@@ -37,9 +39,30 @@ interface Slot {
   errorCode: number;
 }
 
-export async function serveReplicaFetch(broker: BrokerCore, req: { maxWaitMs: number; minBytes: number; maxBytes: number; topics: readonly ReplicaFetchTopic[] }, replicaId: number, byId: boolean) {
+export interface ReplicaFetchRequestData {
+  readonly maxWaitMs: number;
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  readonly sessionId: number;
+  readonly sessionEpoch: number;
+  readonly topics: readonly ReplicaFetchTopic[];
+  readonly forgottenTopicsData: ReadonlyArray<{ topic: string; topicId: string; partitions: readonly number[] }>;
+}
+
+/**
+ * A follower's Fetch. With a fetch session (KIP-227, as Kafka's followers
+ * keep one per leader) an incremental request names only the partitions
+ * whose fetch position changed; every partition of the session is still
+ * read each round, since each read is also the follower's report of its log
+ * end (high watermark, ISR lag), and the answer holds only the partitions
+ * with news (records, a moved high watermark or log start, an error or a
+ * diverging epoch).
+ */
+export async function serveReplicaFetch(broker: BrokerCore, req: ReplicaFetchRequestData, replicaId: number, byId: boolean, version: number) {
+  const session = fetchContext(broker.fetchSessions, version, req, undefined, true);
+  if (session.errorCode !== 0) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: 0, responses: [], nodeEndpoints: [] };
   const slots: Slot[] = [];
-  for (const t of req.topics) {
+  for (const t of session.toRead()) {
     const record = byId ? (t.topicId !== ZERO_UUID ? broker.controller.topicById(t.topicId) : undefined) : broker.controller.topic(t.topic);
     for (const p of t.partitions) {
       const problem = record === undefined ? (byId ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION') : partitionProblem(broker.controller, record, p.partition);
@@ -51,7 +74,7 @@ export async function serveReplicaFetch(broker: BrokerCore, req: { maxWaitMs: nu
         partition: p.partition,
         offset: p.fetchOffset,
         maxBytes: p.partitionMaxBytes,
-        msg: problem === null ? { t: 'replicaFetch', replicaId, fetchOffset: p.fetchOffset, lastFetchedEpoch: p.lastFetchedEpoch, currentLeaderEpoch: p.currentLeaderEpoch } : null,
+        msg: problem === null ? { t: 'replicaFetch', replicaId, fetchOffset: p.fetchOffset, lastFetchedEpoch: p.lastFetchedEpoch ?? -1, currentLeaderEpoch: p.currentLeaderEpoch } : null,
         errorCode: problem === null ? 0 : code(problem),
       });
     }
@@ -93,13 +116,13 @@ export async function serveReplicaFetch(broker: BrokerCore, req: { maxWaitMs: nu
       answers.set(s, { errorCode: 0, r, records: read.records });
     });
     const remaining = deadline - broker.now();
-    if (bytes >= minBytes || stop || remaining <= 0 || asked.length === 0 || broker.fetchWatch.closed) return respond(slots, answers, byId);
+    if (bytes >= minBytes || stop || remaining <= 0 || asked.length === 0 || broker.fetchWatch.closed) return session.respond(respond(slots, answers, byId));
     await broker.fetchWatch.wait(asked.map((s) => s.key), remaining);
   }
 }
 
 function respond(slots: readonly Slot[], answers: ReadonlyMap<Slot, { errorCode: number; r: ReplicaFetchResult | null; records: Buffer[] }>, byId: boolean) {
-  const topics = new Map<string, { topic: TopicName; topicId: Uuid; partitions: unknown[] }>();
+  const topics = new Map<string, { topic: TopicName; topicId: Uuid; partitions: Array<PartitionAnswer & Record<string, unknown>> }>();
   for (const s of slots) {
     const k = byId ? s.topicId : s.topic;
     let t = topics.get(k);

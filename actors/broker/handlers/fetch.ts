@@ -53,7 +53,7 @@ export const fetch = defineHandler({
     const version = ctx.header.apiVersion;
     // A follower's fetch (Fetch v15+ carries the replica id in ReplicaState).
     const replicaId = version >= 15 ? req.replicaState.replicaId : req.replicaId;
-    if (replicaId >= 0) return serveReplicaFetch(broker, req, replicaId, version >= 13) as never;
+    if (replicaId >= 0) return serveReplicaFetch(broker, req, replicaId, version >= 13, version) as never;
     const session = fetchContext(broker.fetchSessions, version, req, stillQuiet);
     if (session.errorCode !== 0) return { throttleTimeMs: 0, errorCode: session.errorCode, sessionId: NO_SESSION, responses: [] };
     const { maxBytes, minBytes, deadline } = fetchBounds(broker, req);
