@@ -31,11 +31,12 @@ export function clusterElectLeaders(catalog: ClusterCatalog, controller: Electio
       if (c === null) return electionResponse(targets.map((t) => ({ ...t, errorCode: code('NOT_CONTROLLER'), errorMessage: 'This broker is not the controller.' })));
       const results = await c.electLeaders(type, req.topicPartitions === null ? null : targets);
       const elected = results.filter((r): r is ElectionResult & { leader: number } => 'leader' in r);
-      const shown = await catalog.awaitLeaders(elected, Math.min(MAX_WAIT_MS, Math.max(0, req.timeoutMs)));
+      const seen = await catalog.awaitLeaders(elected, Math.min(MAX_WAIT_MS, Math.max(0, req.timeoutMs)));
+      const shown = new Map(elected.map((r, i) => [r, seen[i] === true]));
       return electionResponse(
         results.map((r): ElectionAnswer => {
           if (!('leader' in r)) return { topic: r.topic, partition: r.partition, errorCode: code(r.error as ErrorName), errorMessage: r.message };
-          return shown[elected.indexOf(r)] === true ? { topic: r.topic, partition: r.partition, errorCode: 0, errorMessage: null } : { topic: r.topic, partition: r.partition, errorCode: code('REQUEST_TIMED_OUT'), errorMessage: `leader ${r.leader} elected; this broker's metadata did not show it within ${req.timeoutMs} ms` };
+          return shown.get(r) === true ? { topic: r.topic, partition: r.partition, errorCode: 0, errorMessage: null } : { topic: r.topic, partition: r.partition, errorCode: code('REQUEST_TIMED_OUT'), errorMessage: `leader ${r.leader} elected; this broker's metadata did not show it within ${req.timeoutMs} ms` };
         }),
       );
     },

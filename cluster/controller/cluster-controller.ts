@@ -153,18 +153,16 @@ export class ClusterController {
    * with replication factor 1 the answer is empty and the broker stops.
    */
   controlledShutdown(brokerId: number, brokerEpoch: bigint): Promise<{ error: 'STALE_BROKER_EPOCH' | 'BROKER_NOT_AVAILABLE' | null; remaining: Array<{ topic: string; partition: number }> }> {
-    return new Promise((resolve, reject) => {
-      void this.enqueue('controlled shutdown', async () => {
-        const b = this.live.get(brokerId);
-        if (b === undefined) return resolve({ error: 'BROKER_NOT_AVAILABLE', remaining: [] });
-        if (brokerEpoch !== -1n && b.epoch !== brokerEpoch) return resolve({ error: 'STALE_BROKER_EPOCH', remaining: [] });
-        this.shuttingDown.add(brokerId);
-        const changed = new Set(await this.electAll(this.electable()));
-        if (changed.size > 0) await this.sendAll([], changed);
-        const remaining: Array<{ topic: string; partition: number }> = [];
-        for (const [name, t] of this.topics) for (const [p, s] of t.states) if (!this.deleting.has(name) && s.leader === brokerId && (t.replicas.get(p)?.length ?? 0) > 1) remaining.push({ topic: name, partition: p });
-        resolve({ error: null, remaining });
-      }).then(() => reject(new Error('the controller stopped')), reject);
+    return this.answered('controlled shutdown', async (resolve) => {
+      const b = this.live.get(brokerId);
+      if (b === undefined) return resolve({ error: 'BROKER_NOT_AVAILABLE', remaining: [] });
+      if (brokerEpoch !== -1n && b.epoch !== brokerEpoch) return resolve({ error: 'STALE_BROKER_EPOCH', remaining: [] });
+      this.shuttingDown.add(brokerId);
+      const changed = new Set(await this.electAll(this.electable()));
+      if (changed.size > 0) await this.sendAll([], changed);
+      const remaining: Array<{ topic: string; partition: number }> = [];
+      for (const [name, t] of this.topics) for (const [p, s] of t.states) if (!this.deleting.has(name) && s.leader === brokerId && (t.replicas.get(p)?.length ?? 0) > 1) remaining.push({ topic: name, partition: p });
+      resolve({ error: null, remaining });
     });
   }
 
@@ -178,39 +176,37 @@ export class ClusterController {
    * the leader among them.
    */
   alterPartition(brokerId: number, brokerEpoch: bigint, topicId: string, topicName: string, partition: number, leaderEpoch: number, newIsr: readonly number[], partitionEpoch: number): Promise<AlterPartitionAnswer> {
-    return new Promise((resolve, reject) => {
-      void this.enqueue('alter partition', async () => {
-        const refuse = (error: AlterPartitionAnswer['error']) => resolve({ error, leader: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 });
-        const b = this.live.get(brokerId);
-        if (b === undefined || (brokerEpoch !== -1n && b.epoch !== brokerEpoch)) return refuse('STALE_BROKER_EPOCH');
-        const name = topicName !== '' ? topicName : [...this.topics].find(([, t]) => t.id === topicId)?.[0];
-        const t = name === undefined ? undefined : this.topics.get(name);
-        const s = t?.states.get(partition);
-        if (name === undefined || t === undefined || s === undefined || this.deleting.has(name)) return refuse(topicName !== '' ? 'UNKNOWN_TOPIC_OR_PARTITION' : 'UNKNOWN_TOPIC_ID');
-        if (s.leader !== brokerId) return refuse('NOT_LEADER_OR_FOLLOWER');
-        if (leaderEpoch < s.leaderEpoch) return refuse('FENCED_LEADER_EPOCH');
-        if (leaderEpoch > s.leaderEpoch) return refuse('NOT_CONTROLLER');
-        if (partitionEpoch !== s.zkVersion) return refuse('INVALID_UPDATE_VERSION');
-        const replicas = t.replicas.get(partition) ?? [];
-        if (!newIsr.includes(brokerId) || newIsr.some((r) => !replicas.includes(r)) || new Set(newIsr).size !== newIsr.length) return refuse('INVALID_REQUEST');
-        if (newIsr.some((r) => !this.live.has(r) || this.shuttingDown.has(r))) return refuse('INELIGIBLE_REPLICA');
-        const state: PartitionState = { leader: s.leader, leaderEpoch: s.leaderEpoch, isr: [...newIsr], controllerEpoch: this.epoch, leaderRecoveryState: 0 };
-        try {
-          await this.o.kzk.updatePartitionStates(this.o.fence, name, new Map([[partition, { state, zkVersion: s.zkVersion }]]));
-        } catch (err) {
-          if (!(err instanceof ZkMultiError && err.code === 'BAD_VERSION')) throw err;
-          const read = await this.o.kzk.partitionState(name, partition);
-          if (read !== null) t.states.set(partition, read);
-          return refuse('INVALID_UPDATE_VERSION');
-        }
-        const written = { ...state, zkVersion: s.zkVersion + 1 };
-        t.states.set(partition, written);
-        this.o.log.info(`controller: ${name}-${partition} ISR [${s.isr.join(',')}] -> [${newIsr.join(',')}] (leader ${s.leader}, epoch ${s.leaderEpoch})`);
-        resolve({ error: null, leader: written.leader, leaderEpoch: written.leaderEpoch, isr: written.isr, partitionEpoch: written.zkVersion });
-        await this.sendAll([]);
-        // A reassignment is done once its target replicas are all in sync.
-        if (t.reassigning.has(partition)) await this.completeReassignment(name, partition);
-      }).then(() => reject(new Error('the controller stopped')), reject);
+    return this.answered('alter partition', async (resolve) => {
+      const refuse = (error: AlterPartitionAnswer['error']) => resolve({ error, leader: -1, leaderEpoch: -1, isr: [], partitionEpoch: -1 });
+      const b = this.live.get(brokerId);
+      if (b === undefined || (brokerEpoch !== -1n && b.epoch !== brokerEpoch)) return refuse('STALE_BROKER_EPOCH');
+      const name = topicName !== '' ? topicName : [...this.topics].find(([, t]) => t.id === topicId)?.[0];
+      const t = name === undefined ? undefined : this.topics.get(name);
+      const s = t?.states.get(partition);
+      if (name === undefined || t === undefined || s === undefined || this.deleting.has(name)) return refuse(topicName !== '' ? 'UNKNOWN_TOPIC_OR_PARTITION' : 'UNKNOWN_TOPIC_ID');
+      if (s.leader !== brokerId) return refuse('NOT_LEADER_OR_FOLLOWER');
+      if (leaderEpoch < s.leaderEpoch) return refuse('FENCED_LEADER_EPOCH');
+      if (leaderEpoch > s.leaderEpoch) return refuse('NOT_CONTROLLER');
+      if (partitionEpoch !== s.zkVersion) return refuse('INVALID_UPDATE_VERSION');
+      const replicas = t.replicas.get(partition) ?? [];
+      if (!newIsr.includes(brokerId) || newIsr.some((r) => !replicas.includes(r)) || new Set(newIsr).size !== newIsr.length) return refuse('INVALID_REQUEST');
+      if (newIsr.some((r) => !this.live.has(r) || this.shuttingDown.has(r))) return refuse('INELIGIBLE_REPLICA');
+      const state: PartitionState = { leader: s.leader, leaderEpoch: s.leaderEpoch, isr: [...newIsr], controllerEpoch: this.epoch, leaderRecoveryState: 0 };
+      try {
+        await this.o.kzk.updatePartitionStates(this.o.fence, name, new Map([[partition, { state, zkVersion: s.zkVersion }]]));
+      } catch (err) {
+        if (!(err instanceof ZkMultiError && err.code === 'BAD_VERSION')) throw err;
+        const read = await this.o.kzk.partitionState(name, partition);
+        if (read !== null) t.states.set(partition, read);
+        return refuse('INVALID_UPDATE_VERSION');
+      }
+      const written = { ...state, zkVersion: s.zkVersion + 1 };
+      t.states.set(partition, written);
+      this.o.log.info(`controller: ${name}-${partition} ISR [${s.isr.join(',')}] -> [${newIsr.join(',')}] (leader ${s.leader}, epoch ${s.leaderEpoch})`);
+      resolve({ error: null, leader: written.leader, leaderEpoch: written.leaderEpoch, isr: written.isr, partitionEpoch: written.zkVersion });
+      await this.sendAll([]);
+      // A reassignment is done once its target replicas are all in sync.
+      if (t.reassigning.has(partition)) await this.completeReassignment(name, partition);
     });
   }
 
@@ -223,43 +219,41 @@ export class ClusterController {
    * topics being deleted are refused. Elected leaders are sent to the brokers.
    */
   electLeaders(type: 'preferred' | 'unclean', wanted: ReadonlyArray<{ topic: string; partition: number }> | null): Promise<ElectionResult[]> {
-    return new Promise((resolve, reject) => {
-      void this.enqueue('elect leaders', async () => {
-        const asked = wanted ?? [...this.topics].flatMap(([topic, t]) => (this.deleting.has(topic) ? [] : [...t.states.keys()].map((partition) => ({ topic, partition }))));
-        const results = new Map<string, ElectionResult>();
-        const byTopic = new Map<string, Set<number>>();
-        for (const { topic, partition } of asked) {
-          const t = this.topics.get(topic);
-          if (t === undefined || !t.states.has(partition)) results.set(key(topic, partition), { topic, partition, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'The partition does not exist.' });
-          else if (this.deleting.has(topic)) results.set(key(topic, partition), { topic, partition, error: 'INVALID_TOPIC_EXCEPTION', message: 'The topic is being deleted' });
-          else byTopic.set(topic, (byTopic.get(topic) ?? new Set()).add(partition));
+    return this.answered('elect leaders', async (resolve) => {
+      const asked = wanted ?? [...this.topics].flatMap(([topic, t]) => (this.deleting.has(topic) ? [] : [...t.states.keys()].map((partition) => ({ topic, partition }))));
+      const results = new Map<string, ElectionResult>();
+      const byTopic = new Map<string, Set<number>>();
+      for (const { topic, partition } of asked) {
+        const t = this.topics.get(topic);
+        if (t === undefined || !t.states.has(partition)) results.set(key(topic, partition), { topic, partition, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'The partition does not exist.' });
+        else if (this.deleting.has(topic)) results.set(key(topic, partition), { topic, partition, error: 'INVALID_TOPIC_EXCEPTION', message: 'The topic is being deleted' });
+        else byTopic.set(topic, (byTopic.get(topic) ?? new Set()).add(partition));
+      }
+      const elect = type === 'preferred' ? preferredLeaderState : uncleanLeaderState;
+      const live = this.electable();
+      const changed = new Set<string>();
+      for (const [topic, partitions] of byTopic) {
+        const t = this.topics.get(topic)!;
+        const moved = await this.rewriteStates(topic, t, (p, s, replicas) => {
+          if (!partitions.has(p)) return null;
+          const next = elect(s, replicas, live, this.epoch);
+          if (typeof next !== 'string') return next;
+          const error = next === 'not-needed' ? 'ELECTION_NOT_NEEDED' : type === 'preferred' ? 'PREFERRED_LEADER_NOT_AVAILABLE' : 'ELIGIBLE_LEADERS_NOT_AVAILABLE';
+          const message = next === 'not-needed' ? (type === 'preferred' ? 'The preferred replica leads already.' : 'The partition has a live leader.') : type === 'preferred' ? `Replica ${replicas[0]} is not live and in sync.` : 'No replica of the partition is live.';
+          results.set(key(topic, p), { topic, partition: p, error, message });
+          return null;
+        });
+        for (const k of moved) {
+          changed.add(k);
+          const p = Number(k.slice(topic.length + 1));
+          const leader = t.states.get(p)!.leader;
+          results.set(k, { topic, partition: p, leader });
+          this.o.log.info(`controller: ${type} election: ${topic}-${p} led by ${leader}`);
         }
-        const elect = type === 'preferred' ? preferredLeaderState : uncleanLeaderState;
-        const live = this.electable();
-        const changed = new Set<string>();
-        for (const [topic, partitions] of byTopic) {
-          const t = this.topics.get(topic)!;
-          const moved = await this.rewriteStates(topic, t, (p, s, replicas) => {
-            if (!partitions.has(p)) return null;
-            const next = elect(s, replicas, live, this.epoch);
-            if (typeof next !== 'string') return next;
-            const error = next === 'not-needed' ? 'ELECTION_NOT_NEEDED' : type === 'preferred' ? 'PREFERRED_LEADER_NOT_AVAILABLE' : 'ELIGIBLE_LEADERS_NOT_AVAILABLE';
-            const message = next === 'not-needed' ? (type === 'preferred' ? 'The preferred replica leads already.' : 'The partition has a live leader.') : type === 'preferred' ? `Replica ${replicas[0]} is not live and in sync.` : 'No replica of the partition is live.';
-            results.set(key(topic, p), { topic, partition: p, error, message });
-            return null;
-          });
-          for (const k of moved) {
-            changed.add(k);
-            const p = Number(k.slice(topic.length + 1));
-            const leader = t.states.get(p)!.leader;
-            results.set(k, { topic, partition: p, leader });
-            this.o.log.info(`controller: ${type} election: ${topic}-${p} led by ${leader}`);
-          }
-        }
-        // One result per partition, in the order asked (a partition named twice is answered once).
-        resolve([...new Set(asked.map(({ topic, partition }) => key(topic, partition)))].map((k) => results.get(k)!));
-        if (changed.size > 0) await this.sendAll([], changed);
-      }).then(() => reject(new Error('the controller stopped')), reject);
+      }
+      // One result per partition, in the order asked (a partition named twice is answered once).
+      resolve([...new Set(asked.map(({ topic, partition }) => key(topic, partition)))].map((k) => results.get(k)!));
+      if (changed.size > 0) await this.sendAll([], changed);
     });
   }
 
@@ -311,65 +305,61 @@ export class ClusterController {
    * completes when AlterPartition has brought them all into the ISR.
    */
   alterReassignments(items: ReadonlyArray<{ topic: string; partition: number; replicas: readonly number[] | null }>): Promise<ReassignmentResult[]> {
-    return new Promise((resolve, reject) => {
-      void this.enqueue('alter reassignments', async () => {
-        const results: ReassignmentResult[] = [];
-        const started: Array<{ topic: string; partition: number; unneeded: number[] }> = [];
-        for (const { topic, partition, replicas } of items) {
-          const answer = (error: ReassignmentResult['error'], message: string | null) => results.push({ topic, partition, error, message });
-          const t = this.topics.get(topic);
-          const s = t?.states.get(partition);
-          const current = t?.replicas.get(partition);
-          if (t === undefined || s === undefined || current === undefined || this.deleting.has(topic)) {
-            answer('UNKNOWN_TOPIC_OR_PARTITION', 'The partition does not exist.');
-            continue;
-          }
-          const moving = t.reassigning.get(partition);
-          if (replicas === null && moving === undefined) {
-            answer('NO_REASSIGNMENT_IN_PROGRESS', `No reassignment of ${topic}-${partition} is in progress.`);
-            continue;
-          }
-          const problem = replicas === null ? null : targetProblem(replicas, new Set(this.live.keys()));
-          if (problem !== null) {
-            answer('INVALID_REPLICA_ASSIGNMENT', problem);
-            continue;
-          }
-          const origin = originOf(current, moving);
-          const next = reassignTo(origin, replicas ?? origin);
-          const state = stateForReplicas(s, next.replicas, this.electable(), this.epoch);
-          if (state === null) {
-            answer('INVALID_REPLICA_ASSIGNMENT', `No in-sync replica of ${topic}-${partition} (ISR ${s.isr.join(',')}) would be left among ${next.replicas.join(',')}.`);
-            continue;
-          }
-          await this.rewriteStates(topic, t, (p, now) => (p === partition ? stateForReplicas(now, next.replicas, this.electable(), this.epoch) : null));
-          await this.writeAssignment(topic, t, new Map([[partition, next]]));
-          started.push({ topic, partition, unneeded: current.filter((b) => !next.replicas.includes(b)) });
-          this.o.log.info(`controller: ${topic}-${partition} ${replicas === null ? 'reassignment cancelled' : 'reassigned'}: replicas [${next.replicas.join(',')}], adding [${next.adding.join(',')}], removing [${next.removing.join(',')}]`);
-          answer(null, null);
+    return this.answered('alter reassignments', async (resolve) => {
+      const results: ReassignmentResult[] = [];
+      const started: Array<{ topic: string; partition: number; unneeded: number[] }> = [];
+      for (const { topic, partition, replicas } of items) {
+        const answer = (error: ReassignmentResult['error'], message: string | null) => results.push({ topic, partition, error, message });
+        const t = this.topics.get(topic);
+        const s = t?.states.get(partition);
+        const current = t?.replicas.get(partition);
+        if (t === undefined || s === undefined || current === undefined || this.deleting.has(topic)) {
+          answer('UNKNOWN_TOPIC_OR_PARTITION', 'The partition does not exist.');
+          continue;
         }
-        resolve(results);
-        if (started.length === 0) return;
-        await this.sendAll([], new Set(started.map((x) => key(x.topic, x.partition))), new Map(started.map((x) => [key(x.topic, x.partition), x.unneeded])));
-        for (const x of started) this.stopRemoved(x.topic, x.partition, x.unneeded);
-        for (const x of started) if (this.topics.get(x.topic)?.reassigning.has(x.partition) === true) await this.completeReassignment(x.topic, x.partition);
-      }).then(() => reject(new Error('the controller stopped')), reject);
+        const moving = t.reassigning.get(partition);
+        if (replicas === null && moving === undefined) {
+          answer('NO_REASSIGNMENT_IN_PROGRESS', `No reassignment of ${topic}-${partition} is in progress.`);
+          continue;
+        }
+        const problem = replicas === null ? null : targetProblem(replicas, new Set(this.live.keys()));
+        if (problem !== null) {
+          answer('INVALID_REPLICA_ASSIGNMENT', problem);
+          continue;
+        }
+        const origin = originOf(current, moving);
+        const next = reassignTo(origin, replicas ?? origin);
+        const state = stateForReplicas(s, next.replicas, this.electable(), this.epoch);
+        if (state === null) {
+          answer('INVALID_REPLICA_ASSIGNMENT', `No in-sync replica of ${topic}-${partition} (ISR ${s.isr.join(',')}) would be left among ${next.replicas.join(',')}.`);
+          continue;
+        }
+        await this.rewriteStates(topic, t, (p, now) => (p === partition ? stateForReplicas(now, next.replicas, this.electable(), this.epoch) : null));
+        await this.writeAssignment(topic, t, new Map([[partition, next]]));
+        started.push({ topic, partition, unneeded: current.filter((b) => !next.replicas.includes(b)) });
+        this.o.log.info(`controller: ${topic}-${partition} ${replicas === null ? 'reassignment cancelled' : 'reassigned'}: replicas [${next.replicas.join(',')}], adding [${next.adding.join(',')}], removing [${next.removing.join(',')}]`);
+        answer(null, null);
+      }
+      resolve(results);
+      if (started.length === 0) return;
+      await this.sendAll([], new Set(started.map((x) => key(x.topic, x.partition))), new Map(started.map((x) => [key(x.topic, x.partition), x.unneeded])));
+      for (const x of started) this.stopRemoved(x.topic, x.partition, x.unneeded);
+      for (const x of started) if (this.topics.get(x.topic)?.reassigning.has(x.partition) === true) await this.completeReassignment(x.topic, x.partition);
     });
   }
 
   /** ListPartitionReassignments: the partitions moving now, of `wanted` (null: all). */
   listReassignments(wanted: ReadonlyArray<{ topic: string; partitions: readonly number[] }> | null): Promise<OngoingReassignment[]> {
-    return new Promise((resolve, reject) => {
-      void this.enqueue('list reassignments', async () => {
-        const asked = wanted === null ? null : new Map(wanted.map((w) => [w.topic, new Set(w.partitions)]));
-        const out: OngoingReassignment[] = [];
-        for (const [topic, t] of this.topics) {
-          for (const [partition, r] of [...t.reassigning].sort((a, b) => a[0] - b[0])) {
-            if (asked !== null && asked.get(topic)?.has(partition) !== true) continue;
-            out.push({ topic, partition, replicas: t.replicas.get(partition) ?? [], adding: r.adding, removing: r.removing });
-          }
+    return this.answered('list reassignments', async (resolve) => {
+      const asked = wanted === null ? null : new Map(wanted.map((w) => [w.topic, new Set(w.partitions)]));
+      const out: OngoingReassignment[] = [];
+      for (const [topic, t] of this.topics) {
+        for (const [partition, r] of [...t.reassigning].sort((a, b) => a[0] - b[0])) {
+          if (asked !== null && asked.get(topic)?.has(partition) !== true) continue;
+          out.push({ topic, partition, replicas: t.replicas.get(partition) ?? [], adding: r.adding, removing: r.removing });
         }
-        resolve(out);
-      }).then(() => reject(new Error('the controller stopped')), reject);
+      }
+      resolve(out);
     });
   }
 
@@ -438,6 +428,17 @@ export class ClusterController {
       return;
     }
     throw new Error(`the assignment of ${name} kept changing under the controller`);
+  }
+
+  /**
+   * Runs `fn` as an event and resolves with what it passes to `resolve`; an
+   * event that ends without answering (the controller stopped, or it failed
+   * and was logged) rejects.
+   */
+  private answered<T>(name: string, fn: (resolve: (value: T) => void) => Promise<void>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      void this.enqueue(name, () => fn(resolve)).then(() => reject(new Error('the controller stopped')), reject);
+    });
   }
 
   /** Brokers a leader may be elected among: live, and not shutting down. */
