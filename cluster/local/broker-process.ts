@@ -13,8 +13,10 @@ const STDERR_KEEP_BYTES = 64 << 10;
 
 export interface BrokerProcessOptions {
   readonly dataDir: string;
-  /** Listener port on 127.0.0.1; 0 (default) picks a free one. */
+  /** Listener port; 0 (default) picks a free one. */
   readonly port?: number;
+  /** Listener address (default 127.0.0.1), advertised as it is. */
+  readonly host?: string;
   /** Broker properties, passed as --override. */
   readonly overrides?: Readonly<Record<string, string | number | boolean>>;
   readonly workers?: number;
@@ -40,6 +42,7 @@ export class BrokerProcess {
     readonly port: number,
     readonly dataDir: string,
     private readonly tail: { text: string },
+    readonly host: string,
   ) {
     this.exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
@@ -51,7 +54,8 @@ export class BrokerProcess {
   }
 
   static async start(opts: BrokerProcessOptions): Promise<BrokerProcess> {
-    const args = [MAIN, 'start', '--data-dir', opts.dataDir, '--port', String(opts.port ?? 0), '--workers', String(opts.workers ?? 0), '--log-level', opts.logLevel ?? 'warn'];
+    const host = opts.host ?? '127.0.0.1';
+    const args = [MAIN, 'start', '--data-dir', opts.dataDir, '--listeners', `PLAINTEXT://${host}:${opts.port ?? 0}`, '--workers', String(opts.workers ?? 0), '--log-level', opts.logLevel ?? 'warn'];
     for (const [k, v] of Object.entries(opts.overrides ?? {})) args.push('--override', `${k}=${v}`);
     const argv = [...(opts.wrap ?? []), process.execPath, ...args];
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {}) });
@@ -78,7 +82,7 @@ export class BrokerProcess {
     });
     // stdout is not read after the banner; keep draining it so the child never blocks on a full pipe.
     child.stdout!.resume();
-    return new BrokerProcess(child, port, opts.dataDir, tail);
+    return new BrokerProcess(child, port, opts.dataDir, tail, host);
   }
 
   get pid(): number {
@@ -86,7 +90,7 @@ export class BrokerProcess {
   }
 
   get bootstrap(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.host}:${this.port}`;
   }
 
   get alive(): boolean {

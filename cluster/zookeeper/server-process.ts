@@ -20,6 +20,8 @@ export interface QuorumPeer {
   readonly id: number;
   readonly quorumPort: number;
   readonly electionPort: number;
+  /** The member's address (default 127.0.0.1). */
+  readonly host?: string;
 }
 
 export interface ZooKeeperServerOptions {
@@ -28,6 +30,10 @@ export interface ZooKeeperServerOptions {
   /** 1-255; the myid of an ensemble member. */
   readonly id: number;
   readonly clientPort: number;
+  /** Address it listens on, for clients and its peers (default 127.0.0.1). */
+  readonly host?: string;
+  /** Command and arguments put before `java` (e.g. `ip netns exec <ns>`). */
+  readonly wrap?: readonly string[];
   /** Every member of the ensemble, this one included; empty or absent: standalone. */
   readonly peers?: readonly QuorumPeer[];
   /** ZooKeeper's tickTime (2000 by default); session timeouts are bounded by 2 and 20 ticks unless set. */
@@ -68,7 +74,7 @@ export class ZooKeeperServer {
   }
 
   get address(): string {
-    return `127.0.0.1:${this.options.clientPort}`;
+    return `${this.options.host ?? '127.0.0.1'}:${this.options.clientPort}`;
   }
 
   get pid(): number | undefined {
@@ -87,9 +93,8 @@ export class ZooKeeperServer {
     const classpath = existsSync(SLF4J_SIMPLE) ? `${jar}:${SLF4J_SIMPLE}` : jar;
     const log = openSync(join(o.dir, 'server.log'), 'a');
     try {
-      const child = spawn('java', [`-Xmx${o.heapMb ?? 256}m`, '-XX:+UseSerialGC', '-Dorg.slf4j.simpleLogger.showDateTime=true', '-cp', classpath, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(o.dir, 'zoo.cfg')], {
-        stdio: ['ignore', log, log],
-      });
+      const argv = [...(o.wrap ?? []), 'java', `-Xmx${o.heapMb ?? 256}m`, '-XX:+UseSerialGC', '-Dorg.slf4j.simpleLogger.showDateTime=true', '-cp', classpath, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(o.dir, 'zoo.cfg')];
+      const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log] });
       this.child = child;
       this.exited = once(child, 'exit').then(() => {
         if (this.child === child) this.child = undefined;
@@ -102,7 +107,7 @@ export class ZooKeeperServer {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 0; attempt < 10_000 && Date.now() < deadline; attempt++) {
       if (this.child === undefined) throw new Error(`ZooKeeper server ${this.id} exited while starting; see ${join(o.dir, 'server.log')}`);
-      const answer = await fourLetterWord(this.clientPort, 'ruok', 1_000).catch(() => '');
+      const answer = await fourLetterWord(this.clientPort, 'ruok', 1_000, this.options.host).catch(() => '');
       if (answer === 'imok') return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -111,7 +116,7 @@ export class ZooKeeperServer {
 
   /** What `srvr` says of the server: its mode once it serves, else null (not running, or not in a quorum). */
   async mode(): Promise<ServerMode | null> {
-    const text = await fourLetterWord(this.clientPort, 'srvr', 1_000).catch(() => '');
+    const text = await fourLetterWord(this.clientPort, 'srvr', 1_000, this.options.host).catch(() => '');
     const m = /^Mode: (standalone|leader|follower|observer)$/m.exec(text);
     return m === null ? null : (m[1] as ServerMode);
   }
@@ -147,7 +152,7 @@ function zooCfg(o: ZooKeeperServerOptions): string {
     'syncLimit=5',
     `dataDir=${join(o.dir, 'data')}`,
     `clientPort=${o.clientPort}`,
-    'clientPortAddress=127.0.0.1',
+    `clientPortAddress=${o.host ?? '127.0.0.1'}`,
     // The AdminServer would take port 8080 of the machine.
     'admin.enableServer=false',
     '4lw.commands.whitelist=ruok,srvr,mntr,stat',
@@ -157,6 +162,6 @@ function zooCfg(o: ZooKeeperServerOptions): string {
     'autopurge.snapRetainCount=3',
     'autopurge.purgeInterval=1',
   ];
-  for (const p of o.peers ?? []) lines.push(`server.${p.id}=127.0.0.1:${p.quorumPort}:${p.electionPort}`);
+  for (const p of o.peers ?? []) lines.push(`server.${p.id}=${p.host ?? '127.0.0.1'}:${p.quorumPort}:${p.electionPort}`);
   return `${lines.join('\n')}\n`;
 }

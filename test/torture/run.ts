@@ -13,6 +13,8 @@ import { hasConfluentKafka } from './harness/python-clients.js';
 import { seedFromEnv } from './harness/random.js';
 import { slowClients } from './slow/slow-clients.js';
 import { runTornWrites } from './torn-writes.js';
+import { runFaults } from '../cluster/faults/run-faults.js';
+import { networkMissing } from '../cluster/faults/network.js';
 
 const long = process.argv.includes('--long');
 const seed = seedFromEnv('TORTURE_SEED');
@@ -73,6 +75,17 @@ async function main(): Promise<void> {
   const replication = spawnSync(process.execPath, [ava, 'dist/test/cluster/replication.test.js', '--match', '*SIGKILL*'], { env: { ...process.env, SAMSA_REPLICATION_KILLS: String(kills) }, encoding: 'utf8', timeout: (kills * 60 + 300) * 1000 });
   if (replication.status !== 0) problems.push(`replication under ${kills} leader kills: ${(replication.stdout + replication.stderr).slice(-2000)}`);
   rows.push(['replication: leader kills under acks=all, nothing lost or doubled', replication.status === 0 ? `${kills}` : 'FAILED']);
+  // The fault checker: random kills, pauses, ZooKeeper kills and network cuts under four producers and two consumers.
+  const netMissing = networkMissing();
+  if (netMissing !== null) problems.push(`fault checker: ${netMissing}`);
+  else {
+    const f = await runFaults({ faults: long ? 220 : 6, budgetMs: long ? 40 * 60_000 : 90_000, seed, log });
+    problems.push(...f.problems.map((p) => `fault checker: ${p}`));
+    rows.push(['fault checker: faults injected', `${f.faults.length} (${[...f.byKind].map(([k, n]) => `${k} ${n}`).join(', ')})`]);
+    rows.push(['  summary', f.summary]);
+    rows.push(['  recovery after the last heal', `${f.recoveryMs} ms`]);
+    rows.push(['  client errors (not anomalies of the log)', `${f.clientProblems.length}${f.clientProblems.length > 0 ? `: ${f.clientProblems[0]!.split('\n')[0]!.slice(0, 200)}` : ''}`]);
+  }
   rows.push(['total time', `${((Date.now() - t0) / 1000).toFixed(0)} s`]);
   rows.push(['problems', `${problems.length}`]);
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -1,0 +1,59 @@
+"""A librdkafka producer (confluent-kafka) for the fault checker: sends the
+values <name>:0, <name>:1, ... round-robin over the partitions at a rate,
+until a stop file appears or a time limit, and prints one JSON line per send
+as librdkafka reports it: {"v", "p", "o"} when acknowledged, {"v", "p",
+"err"} when not. Then it flushes and prints {"done": n}."""
+import json
+import os
+import sys
+import time
+
+from confluent_kafka import Producer
+
+
+def main(bootstrap, topic, name, partitions, acks, idempotent, rate, max_seconds, stop_file):
+    out = sys.stdout
+
+    def delivered(err, msg):
+        v = msg.value().decode()
+        if err is None:
+            out.write(json.dumps({'v': v, 'p': msg.partition(), 'o': msg.offset()}) + '\n')
+        else:
+            out.write(json.dumps({'v': v, 'p': msg.partition(), 'err': err.name()}) + '\n')
+
+    conf = {
+        'bootstrap.servers': bootstrap,
+        'acks': acks,
+        'enable.idempotence': idempotent,
+        'linger.ms': 5,
+        'message.timeout.ms': 30000,
+        'request.timeout.ms': 5000,
+        'socket.timeout.ms': 5000,
+        'topic.metadata.refresh.interval.ms': 1000,
+        'retry.backoff.ms': 100,
+    }
+    if not idempotent:
+        conf['retries'] = 3
+    p = Producer(conf)
+    deadline = time.time() + max_seconds
+    started = time.time()
+    n = 0
+    # Bounded by the time limit and the stop file.
+    while time.time() < deadline and not os.path.exists(stop_file):
+        due = int((time.time() - started) * rate)
+        while n < due:
+            try:
+                p.produce(topic, value=f'{name}:{n}'.encode(), partition=n % partitions, on_delivery=delivered)
+                n += 1
+            except BufferError:
+                break
+        p.poll(0.01)
+        out.flush()
+    left = p.flush(60)
+    out.write(json.dumps({'done': n, 'undelivered': left}) + '\n')
+    out.flush()
+
+
+if __name__ == '__main__':
+    a = sys.argv
+    main(a[1], a[2], a[3], int(a[4]), a[5], a[6] == 'true', float(a[7]), float(a[8]), a[9])
