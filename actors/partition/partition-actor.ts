@@ -453,7 +453,8 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const base = { highWatermark: hw, lastStableOffset: hw, logStartOffset: BigInt(log.logStartOffset), dir: log.dir };
     const fenced = this.checkEpoch(currentLeaderEpoch);
     if (fenced) return { ...base, ...fenced };
-    if (offset < base.logStartOffset || offset > hw) return { ...base, error: 'OFFSET_OUT_OF_RANGE' };
+    // Out of range only past the log end, as Kafka's LocalLog.read: a new leader's high watermark can trail what consumers already read from the old one, and they get empty answers until it catches up.
+    if (offset < base.logStartOffset || offset > BigInt(log.logEndOffset)) return { ...base, error: 'OFFSET_OUT_OF_RANGE' };
     return base;
   }
 
@@ -467,8 +468,8 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const base = { highWatermark: hw, lastStableOffset: hw, logStartOffset: start, records: [] as Uint8Array[], bytes: 0 };
     const fenced = this.checkEpoch(currentLeaderEpoch);
     if (fenced) return { ...base, ...fenced };
-    if (offset < start || offset > hw) return { ...base, error: 'OFFSET_OUT_OF_RANGE' };
-    if (offset === hw) return base;
+    if (offset < start || offset > BigInt(log.logEndOffset)) return { ...base, error: 'OFFSET_OUT_OF_RANGE' };
+    if (offset >= hw) return base;
     let r;
     try {
       r = log.read(Number(offset), Math.max(0, maxBytes), { maxOffset: Number(hw) });

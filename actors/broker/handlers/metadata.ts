@@ -14,15 +14,19 @@ export const metadata = defineHandler({
     const version = ctx.header.apiVersion;
     const allowAutoCreate = version < 4 || req.allowAutoTopicCreation;
     const topicOps = req.includeTopicAuthorizedOperations ? TOPIC_OPERATIONS : OPERATIONS_OMITTED;
-    const describe = (t: TopicRecord) => ({
-      errorCode: 0,
-      name: t.name as TopicName,
-      topicId: t.id as Uuid,
-      // Kafka's internal topics start with a double underscore; clients hide them by default.
-      isInternal: t.name === '__consumer_offsets',
-      partitions: partitionsOf(t, broker.controller),
-      topicAuthorizedOperations: topicOps,
-    });
+    const describe = (t: TopicRecord) => {
+      const partitions = partitionsOf(t, broker.controller);
+      return {
+        // A broker that knows a topic before its partitions' states reach it (just started) says so, as Kafka does for a topic being created; a topic of no partitions would make clients forget theirs.
+        errorCode: partitions.length === 0 ? code('LEADER_NOT_AVAILABLE') : 0,
+        name: t.name as TopicName,
+        topicId: t.id as Uuid,
+        // Kafka's internal topics start with a double underscore; clients hide them by default.
+        isInternal: t.name === '__consumer_offsets',
+        partitions,
+        topicAuthorizedOperations: topicOps,
+      };
+    };
     const failed = (name: string | null, id: Uuid, error: ErrorName) => ({
       errorCode: code(error),
       name: name as TopicName | null,

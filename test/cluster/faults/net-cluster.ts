@@ -105,7 +105,7 @@ export class NetCluster {
       host: this.net.host(host).ip,
       port: BROKER_PORT,
       wrap: this.net.wrap(host),
-      logLevel: 'warn',
+      logLevel: 'info',
       overrides: {
         'zookeeper.connect': this.zookeeperConnect,
         'broker.id': id,

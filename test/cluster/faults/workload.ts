@@ -123,12 +123,21 @@ export class Workload {
 
   private pythonProducer(p: Producer): void {
     const args = [this.o.bootstrap, this.o.topic, p.name, String(this.o.partitions), p.acks, String(p.idempotent), String(this.o.rate), String(this.o.maxSeconds), this.stopFile];
+    // An attempt is logged as unknown first; its delivery report, when one comes, settles it.
+    const attempts = new Map<string, number>();
     this.spawnScript(p.name, 'fault_producer.py', args, (o) => {
+      if (typeof o.a === 'string') {
+        attempts.set(o.a, this.sends.length);
+        this.sends.push({ producer: p.name, value: o.a, partition: o.p as number, outcome: 'unknown' });
+        return;
+      }
       if (typeof o.v !== 'string') return;
-      this.sends.push(typeof o.err === 'string' ? { producer: p.name, value: o.v, partition: o.p as number, outcome: 'unknown' } : o.o === null || o.o === undefined || (o.o as number) < 0
-            ? // librdkafka acknowledges some retried batches without their offset.
-              { producer: p.name, value: o.v, partition: o.p as number, outcome: 'ok' }
-            : { producer: p.name, value: o.v, partition: o.p as number, outcome: 'ok', offset: o.o as number });
+      const at = attempts.get(o.v);
+      const offset = typeof o.o === 'number' && o.o >= 0 ? o.o : undefined;
+      // librdkafka acknowledges some retried batches without their offset.
+      const send: Send = typeof o.err === 'string' ? { producer: p.name, value: o.v, partition: o.p as number, outcome: 'unknown' } : offset === undefined ? { producer: p.name, value: o.v, partition: o.p as number, outcome: 'ok' } : { producer: p.name, value: o.v, partition: o.p as number, outcome: 'ok', offset };
+      if (at === undefined) this.sends.push(send);
+      else this.sends[at] = send;
     });
   }
 

@@ -1,14 +1,14 @@
 """A librdkafka producer (confluent-kafka) for the fault checker: sends the
 values <name>:0, <name>:1, ... round-robin over the partitions at a rate,
 until a stop file appears or a time limit, and prints one JSON line per send
-as librdkafka reports it: {"v", "p", "o"} when acknowledged, {"v", "p",
-"err"} when not. Then it flushes and prints {"done": n}."""
+as librdkafka reports it: {"a", "p"} before each attempt, {"v", "p", "o"}
+when acknowledged, {"v", "p", "err"} when not. Then it flushes and prints {"done": n}."""
 import json
 import os
 import sys
 import time
 
-from confluent_kafka import Producer
+from confluent_kafka import KafkaException, Producer
 
 
 def main(bootstrap, topic, name, partitions, acks, idempotent, rate, max_seconds, stop_file):
@@ -42,10 +42,18 @@ def main(bootstrap, topic, name, partitions, acks, idempotent, rate, max_seconds
     while time.time() < deadline and not os.path.exists(stop_file):
         due = int((time.time() - started) * rate)
         while n < due:
+            v = f'{name}:{n}'
+            # Every attempt is logged before it is made, so a value of a producer that dies is never taken for one nobody sent.
+            out.write(json.dumps({'a': v, 'p': n % partitions}) + '\n')
             try:
-                p.produce(topic, value=f'{name}:{n}'.encode(), partition=n % partitions, on_delivery=delivered)
+                p.produce(topic, value=v.encode(), partition=n % partitions, on_delivery=delivered)
                 n += 1
             except BufferError:
+                break
+            except KafkaException as e:
+                # Refused before it was queued (the client's metadata lost the partition for a moment): logged, and the next value goes on.
+                out.write(json.dumps({'v': v, 'p': n % partitions, 'err': e.args[0].name()}) + '\n')
+                n += 1
                 break
         p.poll(0.01)
         out.flush()
