@@ -56,6 +56,9 @@ export interface HighWatermarkListener {
 export const ALTER_PARTITION_VERSION = 2;
 /** A controller that does not answer (paused, partitioned) is given up on, and the next ISR check asks again. */
 const ALTER_PARTITION_TIMEOUT_MS = 5_000;
+/** An unanswered AlterPartition is sent again this often, this many times at most (a leadership change stops it sooner). */
+const ALTER_PARTITION_RETRY_MS = 500;
+const ALTER_PARTITION_ATTEMPTS = 20;
 
 const OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -303,15 +306,35 @@ export class ClusterCatalog implements TopicCatalog {
     const l = this.led.get(k);
     if (l === undefined || l.leaderEpoch !== leaderEpoch || this.isrInFlight.has(k)) return;
     this.isrInFlight.add(k);
-    void this.sendAlterPartition(l, isr, partitionEpoch)
-      .catch((err) => this.o.log.warn(`AlterPartition of ${k}: ${(err as Error).message}`))
-      .finally(() => this.isrInFlight.delete(k));
+    void this.alterPartitionUntilAnswered(l, isr, partitionEpoch).finally(() => this.isrInFlight.delete(k));
   }
 
-  private async sendAlterPartition(l: { topic: string; topicId: string; partition: number; leaderEpoch: number }, isr: readonly number[], partitionEpoch: number): Promise<void> {
+  /**
+   * Sends the change again, unchanged, while no controller answers it (a
+   * lost connection, a timeout, a controller moving), as Kafka's
+   * AlterPartitionManager: the controller may have written it before the
+   * answer was lost, and a leader that gave up would keep the partition
+   * epoch and ISR of before while ZooKeeper has the new ones, refused
+   * forever after. Stops once answered, or once this broker no longer leads
+   * in that epoch.
+   */
+  private async alterPartitionUntilAnswered(l: { topic: string; topicId: string; partition: number; leaderEpoch: number }, isr: readonly number[], partitionEpoch: number): Promise<void> {
+    const k = key(l.topic, l.partition);
+    for (let attempt = 1; attempt <= ALTER_PARTITION_ATTEMPTS; attempt++) {
+      const answered = await this.sendAlterPartition(l, isr, partitionEpoch).catch((err: Error) => {
+        this.o.log.warn(`AlterPartition of ${k} (attempt ${attempt}): ${err.message}`);
+        return false;
+      });
+      if (answered || this.led.get(k)?.leaderEpoch !== l.leaderEpoch) return;
+      await new Promise((r) => setTimeout(r, ALTER_PARTITION_RETRY_MS));
+    }
+  }
+
+  /** True once a controller answered (taken or refused); false when none did. */
+  private async sendAlterPartition(l: { topic: string; topicId: string; partition: number; leaderEpoch: number }, isr: readonly number[], partitionEpoch: number): Promise<boolean> {
     const k = key(l.topic, l.partition);
     const conn = await this.controllerConnection();
-    if (conn === null) return;
+    if (conn === null) return false;
     const brokerEpoch = (await this.o.kzk.brokers()).get(this.o.brokerId)?.epoch ?? -1n;
     let r;
     try {
@@ -328,18 +351,22 @@ export class ClusterCatalog implements TopicCatalog {
     const p = r.errorCode === 0 ? r.topics[0]?.partitions[0] : undefined;
     if (p === undefined || p.errorCode !== 0) {
       const error = p?.errorCode ?? r.errorCode;
-      if (error === ErrorCode.NOT_CONTROLLER) this.controllerConn = null;
       this.o.log.info(`AlterPartition of ${k} to ISR [${isr.join(',')}] refused with error ${error}`);
-      return;
+      if (error === ErrorCode.NOT_CONTROLLER) {
+        this.controllerConn = null;
+        return false;
+      }
+      return true;
     }
     const now = this.led.get(k);
-    if (now === undefined || now.leaderEpoch !== p.leaderEpoch) return;
+    if (now === undefined || now.leaderEpoch !== p.leaderEpoch) return true;
     const taken = { ...now, isr: p.isr as number[], partitionEpoch: p.partitionEpoch };
     this.led.set(k, taken);
     this.o.log.info(`${k}: ISR [${taken.isr.join(',')}] (partition epoch ${taken.partitionEpoch})`);
     const configs = this.configs.get(l.topic) ?? {};
     const pos = await this.o.host.openPartition({ name: l.topic, id: l.topicId }, l.partition, logPolicy(this.dynamic, new Map(Object.entries(configs))), now.leaderEpoch, { role: 'leader', brokerId: this.o.brokerId, replicas: now.replicas, isr: taken.isr, partitionEpoch: taken.partitionEpoch });
     this.hwListener?.highWatermark(k, pos.highWatermark, taken.isr.length);
+    return true;
   }
 
   private async controllerConnection(): Promise<KafkaConnection | null> {

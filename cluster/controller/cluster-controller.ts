@@ -187,6 +187,9 @@ export class ClusterController {
       if (s.leader !== brokerId) return refuse('NOT_LEADER_OR_FOLLOWER');
       if (leaderEpoch < s.leaderEpoch) return refuse('FENCED_LEADER_EPOCH');
       if (leaderEpoch > s.leaderEpoch) return refuse('NOT_CONTROLLER');
+      const answer = (st: PartitionState & { zkVersion: number }) => resolve({ error: null, leader: st.leader, leaderEpoch: st.leaderEpoch, isr: st.isr, partitionEpoch: st.zkVersion });
+      // A leader sending again a change already written (its first answer was lost) is told it is done, as Kafka's equalsAllowStalePartitionEpoch.
+      if (partitionEpoch < s.zkVersion && sameMembers(newIsr, s.isr)) return answer(s);
       if (partitionEpoch !== s.zkVersion) return refuse('INVALID_UPDATE_VERSION');
       const replicas = t.replicas.get(partition) ?? [];
       if (!newIsr.includes(brokerId) || newIsr.some((r) => !replicas.includes(r)) || new Set(newIsr).size !== newIsr.length) return refuse('INVALID_REQUEST');
@@ -203,7 +206,7 @@ export class ClusterController {
       const written = { ...state, zkVersion: s.zkVersion + 1 };
       t.states.set(partition, written);
       this.o.log.info(`controller: ${name}-${partition} ISR [${s.isr.join(',')}] -> [${newIsr.join(',')}] (leader ${s.leader}, epoch ${s.leaderEpoch})`);
-      resolve({ error: null, leader: written.leader, leaderEpoch: written.leaderEpoch, isr: written.isr, partitionEpoch: written.zkVersion });
+      answer(written);
       await this.sendAll([]);
       // A reassignment is done once its target replicas are all in sync.
       if (t.reassigning.has(partition)) await this.completeReassignment(name, partition);
@@ -851,3 +854,5 @@ export class ClusterController {
 }
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+const sameMembers = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x) => b.includes(x));

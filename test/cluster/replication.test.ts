@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaClient } from '../../cli/console/client.js';
+import { KafkaConnection } from '../../protocol/client/connection.js';
+import { ErrorCode } from '../../protocol/index.js';
 import { ZkSession } from '../../cluster/zookeeper/session.js';
 import { startTestCluster, type TestCluster } from '../../testing.js';
 import { hasPythonModule, Kafka, logLevel, PYTHON } from '../integration/helpers.js';
@@ -231,6 +233,44 @@ const python = hasPythonModule('confluent_kafka');
   t.log(`a reader saw ${seen.size} records during the kills`);
   t.true((await replicasAgree(topic, 0, 30_000)) > 0, 'the replicas agree byte for byte');
 });
+
+test('AlterPartition sent again after its answer was lost (a stale partition epoch, the ISR already written) is answered with the state as written; a stale epoch with another ISR is INVALID_UPDATE_VERSION', async (t) => {
+  await createTopic('resent', 1);
+  const [p0] = await describe('resent');
+  const controller = c.cluster.broker(await controllerId())!;
+  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: controller.port, connectTimeoutMs: 5_000, requestTimeoutMs: 10_000 });
+  try {
+    const meta = await conn.request(3, 12, { topics: [{ name: 'resent' as never, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' as never }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    const topicId = meta.topics[0]!.topicId;
+    const before = JSON.parse(await readZnode('/brokers/topics/resent/partitions/0/state')) as { isr: number[] };
+    const stat = await zkVersion('/brokers/topics/resent/partitions/0/state');
+    const other = p0!.replicas.find((r) => r !== p0!.leader)!;
+    const alter = (isr: number[], partitionEpoch: number) =>
+      conn.request(56, 2, { brokerId: p0!.leader as never, brokerEpoch: -1n, topics: [{ topicId, partitions: [{ partitionIndex: 0, leaderEpoch: p0!.epoch, newIsr: isr as never, leaderRecoveryState: 0, partitionEpoch }] }] });
+    const shrunk = [p0!.leader, other].sort((a, b) => a - b);
+    const first = (await alter(shrunk, stat)).topics[0]!.partitions[0]!;
+    t.is(first.errorCode, 0);
+    t.is(first.partitionEpoch, stat + 1);
+    const again = (await alter(shrunk, stat)).topics[0]!.partitions[0]!;
+    t.is(again.errorCode, 0, 'the same change again is done, not refused');
+    t.is(again.partitionEpoch, stat + 1);
+    t.deepEqual([...again.isr].map(Number).sort((a, b) => a - b), shrunk);
+    const other2 = (await alter(before.isr, stat)).topics[0]!.partitions[0]!;
+    t.is(other2.errorCode, ErrorCode.INVALID_UPDATE_VERSION);
+    t.is(await zkVersion('/brokers/topics/resent/partitions/0/state'), stat + 1, 'written once');
+  } finally {
+    conn.close();
+  }
+});
+
+async function zkVersion(path: string): Promise<number> {
+  const zk = await ZkSession.connect(c.cluster.zookeeperConnect, { sessionTimeoutMs: 6_000, connectionTimeoutMs: 10_000 });
+  try {
+    return (await zk.get(path)).stat.version;
+  } finally {
+    await zk.close();
+  }
+}
 
 async function readZnode(path: string): Promise<string> {
   const zk = await ZkSession.connect(c.cluster.zookeeperConnect, { sessionTimeoutMs: 6_000, connectionTimeoutMs: 10_000 });
