@@ -105,35 +105,36 @@ test('a partition moves off its leader onto another broker under an idempotent a
 });
 
 test('a move that cannot finish is listed, holds back CreatePartitions and is cancelled; bad targets and a non-controller get Kafka\'s errors', async (t) => {
-  await createTopic('stay', [[1, 2]]);
-  await produce('stay', 0, 50);
+  // The controller leads the partition and the paused new replica is another broker: pausing the controller would stall every request here.
   const controller = await controllerId(c);
+  const [kept, added] = c.cluster.brokerIds.filter((id) => id !== controller) as [number, number];
+  await createTopic('stay', [[controller, kept]]);
+  await produce('stay', 0, 50);
   const client = await KafkaClient.connect(c.cluster.broker(controller)!.bootstrap);
   t.teardown(() => client.close());
   const codes = async (items: { topic: string; partition: number; replicas: number[] | null }[]) => (await client.alterReassignments(items)).map((r) => r.errorCode);
   t.deepEqual(
     await codes([
-      { topic: 'stay', partition: 0, replicas: [1, 9] },
-      { topic: 'stay', partition: 0, replicas: [2, 2] },
+      { topic: 'stay', partition: 0, replicas: [controller, 9] },
+      { topic: 'stay', partition: 0, replicas: [kept, kept] },
       { topic: 'stay', partition: 0, replicas: [] },
-      { topic: 'stay', partition: 5, replicas: [1, 2] },
+      { topic: 'stay', partition: 5, replicas: [controller, kept] },
       { topic: 'stay', partition: 0, replicas: null },
       { topic: 'no-such-topic', partition: 0, replicas: [1] },
     ]),
     [ErrorCode.INVALID_REPLICA_ASSIGNMENT, ErrorCode.INVALID_REPLICA_ASSIGNMENT, ErrorCode.INVALID_REPLICA_ASSIGNMENT, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
   );
-  const other = c.cluster.brokerIds.find((id) => id !== controller)!;
-  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: c.cluster.broker(other)!.port });
+  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: c.cluster.broker(kept)!.port });
   const refused = await conn.request(46, 0, { timeoutMs: 5_000, topics: null });
   conn.close();
   t.is(refused.errorCode, ErrorCode.NOT_CONTROLLER);
 
-  // The new replica (broker 3) is paused, shorter than its session: the move waits for it.
-  const paused = c.cluster.broker(3)!;
+  // The new replica is paused, shorter than its session: the move waits for it.
+  const paused = c.cluster.broker(added)!;
   paused.signal('SIGSTOP');
   try {
-    t.deepEqual(await codes([{ topic: 'stay', partition: 0, replicas: [1, 3] }]), [0]);
-    t.deepEqual(await client.listReassignments(), [{ topic: 'stay', partition: 0, replicas: [1, 3, 2], adding: [3], removing: [2] }]);
+    t.deepEqual(await codes([{ topic: 'stay', partition: 0, replicas: [controller, added] }]), [0]);
+    t.deepEqual(await client.listReassignments(), [{ topic: 'stay', partition: 0, replicas: [controller, added, kept], adding: [added], removing: [kept] }]);
     const more = await client.conn.request(37, 3, { topics: [{ name: 'stay' as never, count: 2, assignments: null }], timeoutMs: 5_000, validateOnly: false });
     t.is(more.results[0]!.errorCode, ErrorCode.REASSIGNMENT_IN_PROGRESS);
     const cli = await run(process.execPath, [MAIN, 'topics', 'reassign', 'stay', '--partition', '0', '--cancel', '--bootstrap-server', c.cluster.broker(controller)!.bootstrap], { timeoutMs: 30_000 });
@@ -144,9 +145,9 @@ test('a move that cannot finish is listed, holds back CreatePartitions and is ca
     paused.signal('SIGCONT');
   }
   const [p] = await describe(c, 'stay', controller);
-  t.deepEqual(p!.replicas, [1, 2], 'back on its original replicas');
-  t.is(p!.leader, 1);
-  t.not(await waitFor(() => !existsSync(dirOf(3, 'stay')), 15_000), -1, "the paused broker's new copy is deleted once it runs again");
+  t.deepEqual(p!.replicas, [controller, kept], 'back on its original replicas');
+  t.is(p!.leader, controller);
+  t.not(await waitFor(() => !existsSync(dirOf(added, 'stay')), 15_000), -1, "the paused broker's new copy is deleted once it runs again");
   t.deepEqual(await readAll(client, 'stay'), Array.from({ length: 50 }, (_, i) => String(i)));
   const listed = await run(process.execPath, [MAIN, 'topics', 'reassignments', '--bootstrap-server', c.cluster.broker(controller)!.bootstrap], { timeoutMs: 30_000 });
   t.regex(listed.stdout, /No partition reassignment in progress/);
