@@ -10,7 +10,7 @@
  * A session that expires (the broker was cut off for longer than
  * zookeeper.session.timeout.ms) is replaced: the broker registers again, and
  * a controller among them is elected again; meanwhile it keeps serving the
- * partitions it leads, as Kafka does.
+ * partitions it leads, as Kafka does, unless it was stalled (stall-fence.ts).
  * Stop: resign and leave (the session closes, so /brokers/ids/<id> and a
  * /controller of this broker go at once), then the broker stops.
  */
@@ -23,6 +23,7 @@ import { writeMetaProperties } from '../actors/controller/metadata-file.js';
 import { newUuid } from '../actors/controller/topic-names.js';
 import type { Logger } from '../actors/runtime/index.js';
 import { ClusterCatalog } from './broker/cluster-catalog.js';
+import { StallFence } from './broker/stall-fence.js';
 import { ReplicaFetchers } from './broker/replica-fetcher.js';
 import { interBrokerHandlers } from './broker/inter-broker-handlers.js';
 import { clusterElectLeaders } from './broker/elect-leaders-handler.js';
@@ -41,6 +42,9 @@ export const INTER_BROKER_LISTENER = 'PLAINTEXT';
 const REREGISTER_BACKOFF_MS = 1_000;
 const REREGISTER_ATTEMPTS = 600;
 const REGISTER_RETRY_MS = 250;
+/** A stalled broker asks ZooKeeper whether its session lives this often, for up to 10 minutes. */
+const PROBE_RETRY_MS = 500;
+const PROBE_ATTEMPTS = 1_200;
 /** Bounds the wait for an old registration to expire, whatever the session timeout. */
 const REGISTER_ATTEMPTS = 2_000;
 
@@ -54,6 +58,10 @@ export class ClusterNode {
   private controller: ClusterController | null = null;
   private stopping = false;
   private isrTimer: NodeJS.Timeout | null = null;
+  private fence: StallFence | null = null;
+  private probing = false;
+  /** The broker epoch of this broker's registration now (its znode's creation zxid). */
+  private brokerEpoch = -1n;
   private constructor(
     readonly broker: Broker,
     readonly kzk: KafkaZk,
@@ -95,18 +103,30 @@ export class ClusterNode {
       const channel = new ControllerChannel(`samsa-controller-${brokerId}`, (m) => log.warn(m));
       const listenerName = (config.get('inter.broker.listener.name') as string | null) ?? (config.get('security.inter.broker.protocol') as string);
       let node: ClusterNode | undefined;
-      const interBroker: BrokerExtension = { attach: () => [...interBrokerHandlers(catalog, kzk, listenerName, () => node?.activeController ?? null), clusterElectLeaders(catalog, () => node?.activeController ?? null) as unknown as ApiHandler<ApiKey>, ...(clusterReassignmentHandlers(() => node?.activeController ?? null) as unknown as Array<ApiHandler<ApiKey>>)] };
+      const fence = new StallFence({
+        stallMs: Math.floor(sessionOptions.sessionTimeoutMs / 2),
+        reregisteredBoundMs: 2 * sessionOptions.sessionTimeoutMs,
+        onStall: () => void node?.probeSession(),
+        log: (m) => log.warn(`broker ${brokerId} ${m}`),
+      });
+      const spoke = (api: 'LeaderAndIsr' | 'UpdateMetadata', epoch: bigint) => {
+        // Sent to this registration, after the roles it carried were taken.
+        if (node === undefined || epoch !== node.brokerEpoch) return;
+        if (api === 'LeaderAndIsr' || !catalog.leadsAny) fence.controllerSpoke();
+      };
+      const interBroker: BrokerExtension = { attach: () => [...interBrokerHandlers(catalog, kzk, listenerName, () => node?.activeController ?? null, spoke), clusterElectLeaders(catalog, () => node?.activeController ?? null) as unknown as ApiHandler<ApiKey>, ...(clusterReassignmentHandlers(() => node?.activeController ?? null) as unknown as Array<ApiHandler<ApiKey>>)] };
       const broker = await Broker.start({
         config,
         logger: log,
         extensions: [...(o.extensions ?? []), interBroker],
         catalog: async (ctx) => {
-          catalog = new ClusterCatalog({ kzk, brokerId, clusterId, config: ctx.config, host: ctx.host, dataDir: ctx.dataDir, log: ctx.log, isController: () => election?.active ?? false });
+          catalog = new ClusterCatalog({ kzk, brokerId, clusterId, config: ctx.config, host: ctx.host, dataDir: ctx.dataDir, log: ctx.log, isController: () => election?.active ?? false, fenced: () => fence.fenced });
           return catalog;
         },
       });
       writeMetaProperties(config.logDir, clusterId, brokerId);
       node = new ClusterNode(broker, kzk, catalog, undefined as never, channel, connect, sessionOptions, log);
+      node.fence = fence;
       election = new ControllerElection({
         kzk,
         brokerId,
@@ -192,6 +212,8 @@ export class ClusterNode {
         await new Promise((res) => setTimeout(res, REGISTER_RETRY_MS));
       }
     }
+    this.brokerEpoch = epoch;
+    this.fence?.registered();
     this.log.info(`broker ${this.brokerId} registered in ZooKeeper (broker epoch ${epoch})`);
   }
 
@@ -224,10 +246,35 @@ export class ClusterNode {
     session.once('expired', () => void this.renewSession());
   }
 
+  /**
+   * After a stall: asks ZooKeeper in the current session until it answers
+   * (the session lives: the fence lifts) or the session is found expired
+   * (renewSession takes over). Bounded; one probe at a time.
+   */
+  private async probeSession(): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      for (let attempt = 0; attempt < PROBE_ATTEMPTS && !this.stopping && this.fence?.current === 'stalled'; attempt++) {
+        const zk = this.kzk.zk;
+        const answered = await zk.exists(`/brokers/ids/${this.brokerId}`).then(() => true, () => false);
+        if (answered && !zk.expired && zk === this.kzk.zk) {
+          this.fence.sessionAlive();
+          return;
+        }
+        if (zk.expired) return;
+        await new Promise((r) => setTimeout(r, PROBE_RETRY_MS));
+      }
+    } finally {
+      this.probing = false;
+    }
+  }
+
   /** A new session after expiry: register again and rejoin the election; bounded retries while ZooKeeper is unreachable. */
   private async renewSession(): Promise<void> {
     if (this.stopping) return;
     this.log.warn(`broker ${this.brokerId}: ZooKeeper session expired; registering again`);
+    this.fence?.sessionExpired();
     await this.election.sessionLost();
     const old = this.kzk.zk;
     await old.close();
@@ -283,6 +330,7 @@ export class ClusterNode {
     this.stopping = true;
     if (this.broker.config.get('controlled.shutdown.enable') === true) await this.controlledShutdown().catch((err) => this.log.warn(`controlled shutdown: ${(err as Error).message}`));
     if (this.isrTimer !== null) clearInterval(this.isrTimer);
+    this.fence?.stop();
     await this.catalog.closeReplication().catch(() => undefined);
     await this.election?.stop().catch(() => undefined);
     await this.kzk.zk.close();

@@ -76,7 +76,7 @@ export class ProducerStateTable {
       }
       const last = entry.batches.at(-1);
       if (last !== undefined && !inSequence(last.lastSeq, b.baseSequence)) {
-        return { kind: 'error', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `Out of order sequence number for producer ${b.producerId}: ${b.baseSequence} (incoming seq), ${last.lastSeq} (current end sequence)` };
+        return { kind: 'error', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `Out of order sequence number for producer ${b.producerId}: ${b.baseSequence} (incoming seq), ${last.lastSeq} (current end sequence, written at offset ${last.lastOffset})` };
       }
       return { kind: 'append' };
     }

@@ -90,6 +90,8 @@ export interface ClusterCatalogOptions {
   readonly dataDir: string;
   readonly log: Logger;
   readonly isController: () => boolean;
+  /** True while this broker must not answer as a leader (stall-fence.ts). */
+  readonly fenced?: () => boolean;
 }
 
 type Fail = { ok: false; error: Parameters<typeof fail>[0]; message: string };
@@ -167,15 +169,22 @@ export class ClusterCatalog implements TopicCatalog {
   }
 
   partition(topic: TopicRecord, partition: number): PartitionView {
-    return this.snapshot.topics.get(topic.name)?.partitions.get(partition) ?? { leader: -1, leaderEpoch: -1, replicas: [], isr: [], offline: [] };
+    const view = this.snapshot.topics.get(topic.name)?.partitions.get(partition) ?? { leader: -1, leaderEpoch: -1, replicas: [], isr: [], offline: [] };
+    // Fenced, it claims no leadership in Metadata either: clients ask another broker.
+    return view.leader === this.o.brokerId && this.o.fenced?.() === true ? { ...view, leader: -1 } : view;
   }
 
   leadership(topic: TopicRecord, partition: number): LeadershipProblem {
-    if (this.led.has(key(topic.name, partition))) return null;
+    if (this.led.has(key(topic.name, partition))) return this.o.fenced?.() === true ? 'NOT_LEADER_OR_FOLLOWER' : null;
     return this.partition(topic, partition).leader < 0 ? 'LEADER_NOT_AVAILABLE' : 'NOT_LEADER_OR_FOLLOWER';
   }
 
   /** The leader epoch this broker leads a partition in, or null when it does not lead it. */
+  /** Whether this broker leads any partition (what LeaderAndIsr said). */
+  get leadsAny(): boolean {
+    return this.led.size > 0;
+  }
+
   leaderEpochOf(topic: string, partition: number): number | null {
     return this.led.get(key(topic, partition))?.leaderEpoch ?? null;
   }

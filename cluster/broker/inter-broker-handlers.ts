@@ -26,7 +26,10 @@ export type ControlledShutdownTarget = () => {
   alterPartition(brokerId: number, brokerEpoch: bigint, topicId: string, topicName: string, partition: number, leaderEpoch: number, newIsr: readonly number[], partitionEpoch: number): Promise<{ error: string | null; leader: number; leaderEpoch: number; isr: readonly number[]; partitionEpoch: number }>;
 } | null;
 
-export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, listener: string, controller: ControlledShutdownTarget): ReadonlyArray<ApiHandler<ApiKey>> {
+/** Told after the controller's LeaderAndIsr or UpdateMetadata was taken, with the broker epoch it was sent to. */
+export type ControllerSpoke = (api: 'LeaderAndIsr' | 'UpdateMetadata', brokerEpoch: bigint) => void;
+
+export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, listener: string, controller: ControlledShutdownTarget, spoke: ControllerSpoke = () => undefined): ReadonlyArray<ApiHandler<ApiKey>> {
   /** The newest controller this broker has taken requests from. */
   let known = { id: -1, epoch: -1 };
   /**
@@ -74,6 +77,7 @@ export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, liste
           ),
         })),
       );
+      if (refused === null) spoke('LeaderAndIsr', req.brokerEpoch);
       return { errorCode: refused ?? 0, partitionErrors: [], topics };
     },
     errorResponse: (req, errorCode) => ({ errorCode, topics: req.topicStates.map((t) => ({ topicId: t.topicId, partitionErrors: t.partitionStates.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })) }),
@@ -123,6 +127,7 @@ export function interBrokerHandlers(catalog: ClusterCatalog, kzk: KafkaZk, liste
         if (partitions.size > 0) topics.set(t.topicName, { id: t.topicId as Uuid, partitions });
       }
       const taken = await catalog.applyMetadata({ controllerId: req.controllerId, controllerEpoch: req.controllerEpoch, brokers, topics, deleting });
+      if (taken) spoke('UpdateMetadata', req.brokerEpoch);
       return { errorCode: taken ? 0 : code('STALE_CONTROLLER_EPOCH') };
     },
     errorResponse: (_req, errorCode) => ({ errorCode }),

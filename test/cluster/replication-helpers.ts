@@ -1,9 +1,9 @@
 /** What the replication tests ask a running test cluster: partition state as brokers describe it, and the bytes each replica holds. */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaConnection } from '../../protocol/client/connection.js';
 import type { TopicName } from '../../protocol/index.js';
 import type { TestCluster } from '../../testing.js';
+import { logBytesIn, logsAgree } from './replica-logs.js';
 import { waitFor } from './zookeeper-helpers.js';
 
 export interface PartitionInfo {
@@ -16,41 +16,54 @@ export interface PartitionInfo {
   replicas: number[];
 }
 
+export interface ClusterView {
+  brokers: number[];
+  controllerId: number;
+  /** Topics the broker answered without error, their partitions in order. */
+  topics: Map<string, PartitionInfo[]>;
+}
+
+/** One Metadata round trip (v12) to the broker at `address`: null topics ask for all, [] for none. */
+export async function metadataFrom(address: { host: string; port: number }, topics: readonly string[] | null): Promise<ClusterView> {
+  const conn = await KafkaConnection.connect({ ...address, connectTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
+  try {
+    const r = await conn.request(3, 12, {
+      topics: topics === null ? null : topics.map((name) => ({ name: name as TopicName, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' as never })),
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
+    });
+    const out = new Map<string, PartitionInfo[]>();
+    for (const t of r.topics) {
+      if (t.errorCode !== 0 || t.name === null) continue;
+      const ps = t.partitions.map((p) => ({ p: p.partitionIndex, errorCode: p.errorCode, leader: p.leaderId, epoch: p.leaderEpoch, isr: [...p.isrNodes].map(Number).sort(), replicas: [...p.replicaNodes].map(Number) }));
+      out.set(t.name, ps.sort((a, b) => a.p - b.p));
+    }
+    return { brokers: r.brokers.map((b) => b.nodeId as number).sort((a, b) => a - b), controllerId: r.controllerId, topics: out };
+  } finally {
+    conn.close();
+  }
+}
+
 /** A topic's partitions as a running broker (`from`, or any) describes them. */
 export async function describe(c: TestCluster, topic: string, from?: number): Promise<PartitionInfo[]> {
   for (const id of from === undefined ? c.cluster.brokerIds : [from]) {
     const b = c.cluster.broker(id);
     if (b === undefined) continue;
-    try {
-      const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: b.port, connectTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
-      const r = await conn.request(3, 12, { topics: [{ name: topic as TopicName, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' as never }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-      conn.close();
-      // A broker just started knows no topics until the controller's metadata reaches it: ask the next.
-      if (r.topics[0] === undefined || r.topics[0].errorCode !== 0 || r.topics[0].partitions.length === 0) continue;
-      return r.topics[0]!.partitions.map((p) => ({ p: p.partitionIndex, errorCode: p.errorCode, leader: p.leaderId, epoch: p.leaderEpoch, isr: [...p.isrNodes].map(Number).sort(), replicas: [...p.replicaNodes].map(Number) })).sort((a, b) => a.p - b.p);
-    } catch {
-      // the next broker
-    }
+    const ps = (await metadataFrom({ host: '127.0.0.1', port: b.port }, [topic]).catch(() => null))?.topics.get(topic);
+    // A broker just started knows no topics until the controller's metadata reaches it: ask the next.
+    if (ps !== undefined && ps.length > 0) return ps;
   }
   throw new Error('no broker answered');
 }
 
-/** The bytes of a replica's log: its segments in order (segment boundaries may differ between replicas; the batches may not). */
+/** The bytes of a replica's log, as replica-logs.ts reads them. */
 export function logBytes(c: TestCluster, brokerId: number, topic: string, partition: number): Buffer {
-  const dir = join(c.cluster.broker(brokerId)!.dataDir, `${topic}-${partition}`);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
-  return Buffer.concat(files.map((f) => readFileSync(join(dir, f))));
+  return logBytesIn(join(c.cluster.broker(brokerId)!.dataDir, `${topic}-${partition}`));
 }
 
 /** Waits until the replicas (`ids`, default every broker) hold the same bytes; returns the byte count, or -1. */
-export async function replicasAgree(c: TestCluster, topic: string, partition: number, timeoutMs = 20_000, ids = c.cluster.brokerIds): Promise<number> {
-  let size = -1;
-  const took = await waitFor(() => {
-    const [a, ...rest] = ids.map((id) => logBytes(c, id, topic, partition));
-    size = a!.length;
-    return rest.every((b) => b.equals(a!));
-  }, timeoutMs);
-  return took === -1 ? -1 : size;
+export function replicasAgree(c: TestCluster, topic: string, partition: number, timeoutMs = 20_000, ids = c.cluster.brokerIds): Promise<number> {
+  return logsAgree(ids.map((id) => join(c.cluster.broker(id)!.dataDir, `${topic}-${partition}`)), timeoutMs);
 }
 
 /** True once every partition of `topic` is served and has all of `ids` in its ISR. */

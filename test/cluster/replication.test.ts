@@ -101,7 +101,7 @@ test('a paused follower leaves the ISR after replica.lag.time.max.ms (AlterParti
       if (out === -1) for (const id of c.cluster.brokerIds) t.log(`broker ${id}: ${c.cluster.broker(id)?.stderr.slice(-3000)}`);
       t.not(out, -1, 'the paused follower left the ISR');
       t.log(`follower ${follower} out of the ISR ${Date.now() - paused} ms after SIGSTOP (replica.lag.time.max.ms ${LAG_MS}, session ${SESSION_MS})`);
-      const state = JSON.parse(await readZnode('/brokers/topics/lag/partitions/0/state')) as { isr: number[]; leader: number };
+      const state = JSON.parse((await znode('/brokers/topics/lag/partitions/0/state')).data) as { isr: number[]; leader: number };
       t.false(state.isr.includes(follower), 'the state znode has the new ISR');
       const refused = await t.throwsAsync(client.produce('lag', 0, [{ value: Buffer.from('needs three') }], { acks: -1 }));
       t.regex(String(refused?.message), /NOT_ENOUGH_REPLICAS|19|insufficient/i);
@@ -242,8 +242,8 @@ test('AlterPartition sent again after its answer was lost (a stale partition epo
   try {
     const meta = await conn.request(3, 12, { topics: [{ name: 'resent' as never, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' as never }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     const topicId = meta.topics[0]!.topicId;
-    const before = JSON.parse(await readZnode('/brokers/topics/resent/partitions/0/state')) as { isr: number[] };
-    const stat = await zkVersion('/brokers/topics/resent/partitions/0/state');
+    const before = JSON.parse((await znode('/brokers/topics/resent/partitions/0/state')).data) as { isr: number[] };
+    const stat = (await znode('/brokers/topics/resent/partitions/0/state')).version;
     const other = p0!.replicas.find((r) => r !== p0!.leader)!;
     const alter = (isr: number[], partitionEpoch: number) =>
       conn.request(56, 2, { brokerId: p0!.leader as never, brokerEpoch: -1n, topics: [{ topicId, partitions: [{ partitionIndex: 0, leaderEpoch: p0!.epoch, newIsr: isr as never, leaderRecoveryState: 0, partitionEpoch }] }] });
@@ -257,27 +257,19 @@ test('AlterPartition sent again after its answer was lost (a stale partition epo
     t.deepEqual([...again.isr].map(Number).sort((a, b) => a - b), shrunk);
     const other2 = (await alter(before.isr, stat)).topics[0]!.partitions[0]!;
     t.is(other2.errorCode, ErrorCode.INVALID_UPDATE_VERSION);
-    t.is(await zkVersion('/brokers/topics/resent/partitions/0/state'), stat + 1, 'written once');
+    t.is((await znode('/brokers/topics/resent/partitions/0/state')).version, stat + 1, 'written once');
   } finally {
     conn.close();
   }
 });
 
-async function zkVersion(path: string): Promise<number> {
+/** A znode's data and version, read in a session of its own. */
+async function znode(path: string): Promise<{ data: string; version: number }> {
   const zk = await ZkSession.connect(c.cluster.zookeeperConnect, { sessionTimeoutMs: 6_000, connectionTimeoutMs: 10_000 });
   try {
-    return (await zk.get(path)).stat.version;
+    const r = await zk.get(path);
+    return { data: r.data!.toString(), version: r.stat.version };
   } finally {
     await zk.close();
   }
 }
-
-async function readZnode(path: string): Promise<string> {
-  const zk = await ZkSession.connect(c.cluster.zookeeperConnect, { sessionTimeoutMs: 6_000, connectionTimeoutMs: 10_000 });
-  try {
-    return (await zk.get(path)).data!.toString();
-  } finally {
-    await zk.close();
-  }
-}
-

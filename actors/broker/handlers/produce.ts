@@ -94,6 +94,8 @@ export const produce = defineHandler({
         } else {
           const r = o.value;
           out = { ...out, errorCode: errorCodeOf(r.error), errorMessage: r.message ?? null, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTimeMs, logStartOffset: r.logStartOffset };
+          // The one refusal that means a producer and this log disagree on what was written: worth a line for whoever looks into it.
+          if (r.error === 'OUT_OF_ORDER_SEQUENCE_NUMBER') broker.log.info(`produce to ${slot.topic}-${slot.index} refused: ${r.message ?? r.error}`);
           const late = acked[slot.item];
           if (r.error === undefined && late !== undefined && late !== null) out = { ...out, errorCode: code(late.error), errorMessage: late.message };
         }

@@ -8,8 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrokerProcess } from '../../../cluster/local/broker-process.js';
 import { ZooKeeperServer } from '../../../cluster/zookeeper/server-process.js';
-import { KafkaConnection } from '../../../protocol/client/connection.js';
-import type { TopicName } from '../../../protocol/index.js';
+import { metadataFrom, type ClusterView } from '../replication-helpers.js';
 import { Network } from './network.js';
 
 const BROKER_PORT = 9092;
@@ -22,15 +21,6 @@ export interface NetClusterOptions {
   readonly zookeepers: number;
   readonly sessionTimeoutMs: number;
   readonly overrides?: Readonly<Record<string, string | number | boolean>>;
-}
-
-export interface PartitionState {
-  readonly partition: number;
-  readonly errorCode: number;
-  readonly leader: number;
-  readonly epoch: number;
-  readonly isr: readonly number[];
-  readonly replicas: readonly number[];
 }
 
 export const brokerHost = (id: number) => `b${id}`;
@@ -145,32 +135,12 @@ export class NetCluster {
   }
 
   /** One Metadata round trip to broker `id` (bounded by a short timeout). */
-  async metadata(id: number, topics: readonly string[] | null = []): Promise<{ brokers: number[]; controllerId: number; topics: Map<string, PartitionState[]> }> {
-    const conn = await KafkaConnection.connect({ ...this.address(id), connectTimeoutMs: 2_000, requestTimeoutMs: 4_000 });
-    try {
-      const r = await conn.request(3, 12, {
-        topics: topics === null ? null : topics.map((name) => ({ name: name as TopicName, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' as never })),
-        allowAutoTopicCreation: false,
-        includeTopicAuthorizedOperations: false,
-      });
-      const out = new Map<string, PartitionState[]>();
-      for (const t of r.topics) {
-        if (t.errorCode !== 0 || t.name === null) continue;
-        out.set(
-          t.name,
-          t.partitions
-            .map((p) => ({ partition: p.partitionIndex, errorCode: p.errorCode, leader: p.leaderId, epoch: p.leaderEpoch, isr: [...p.isrNodes].map(Number).sort(), replicas: [...p.replicaNodes].map(Number) }))
-            .sort((a, b) => a.partition - b.partition),
-        );
-      }
-      return { brokers: r.brokers.map((b) => b.nodeId as number).sort((a, b) => a - b), controllerId: r.controllerId, topics: out };
-    } finally {
-      conn.close();
-    }
+  metadata(id: number, topics: readonly string[] | null = []): Promise<ClusterView> {
+    return metadataFrom(this.address(id), topics);
   }
 
   /** Metadata from the first running, unpaused broker that answers. */
-  async anyMetadata(topics: readonly string[] | null = []): Promise<Awaited<ReturnType<NetCluster['metadata']>> | null> {
+  async anyMetadata(topics: readonly string[] | null = []): Promise<ClusterView | null> {
     for (const id of this.running.keys()) {
       if (this.paused.has(brokerHost(id))) continue;
       const m = await this.metadata(id, topics).catch(() => null);

@@ -4,7 +4,7 @@
  * faults are injected one after another; then every fault healed, the
  * recovery timed, a final read of every partition, and the checker's report.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaClient } from '../../../cli/console/client.js';
@@ -13,6 +13,8 @@ import { check, summaryLine, violations, type Report } from './checker.js';
 import { NetCluster } from './net-cluster.js';
 import { oneFault, type FaultRecord } from './nemesis.js';
 import { Workload } from './workload.js';
+import { logsAgree } from '../replica-logs.js';
+import { waitFor } from '../zookeeper-helpers.js';
 
 export interface FaultRunOptions {
   readonly faults: number;
@@ -100,7 +102,7 @@ export async function runFaults(o: FaultRunOptions): Promise<FaultRunResult> {
     const distinct = new Set([...final.values()].flat().map((x) => x.value)).size;
     await work.drainConsumers(distinct, 60_000);
     for (let p = 0; p < PARTITIONS; p++) {
-      const agreed = await replicasAgree(cluster, p, 60_000);
+      const agreed = (await logsAgree(cluster.brokerIds.map((id) => join(cluster.dataDir(id), `${TOPIC}-${p}`)), 60_000)) >= 0;
       if (!agreed) problems.push(`partition ${p}: the replicas' logs differ 60 s after recovery`);
     }
     for (const id of cluster.crashed()) problems.push(`broker ${id} exited on its own: ${cluster.broker(id)?.stderr.slice(-1500)}`);
@@ -112,7 +114,7 @@ export async function runFaults(o: FaultRunOptions): Promise<FaultRunResult> {
     problems.push(...violations(report));
     const byKind = new Map<string, number>();
     for (const f of faults) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
-    const summary = summaryLine(report, faults.length);
+    const summary = `${summaryLine(report, faults.length)}; offsets out of range to the librdkafka consumer ${work.offsetResets}`;
     return { report, faults, byKind, recoveryMs, elapsedMs: Date.now() - started, problems, clientProblems: [...work.problems], summary, dir };
   } catch (err) {
     problems.push(`run failed: ${(err as Error).message}`);
@@ -156,7 +158,7 @@ async function finalRead(c: NetCluster): Promise<Map<number, { offset: number; v
     try {
       let offset = 0n;
       for (let i = 0; i < 100_000; i++) {
-        const f = await client.fetch(TOPIC, p.partition, offset, { maxWaitMs: 0, maxBytes: 4 << 20 });
+        const f = await client.fetch(TOPIC, p.p, offset, { maxWaitMs: 0, maxBytes: 4 << 20 });
         for (const rec of f.records) if (rec.value !== null && rec.value.toString() !== PROBE) records.push({ offset: Number(rec.offset), value: rec.value.toString() });
         offset = f.nextOffset;
         if (offset >= f.highWatermark) break;
@@ -164,30 +166,14 @@ async function finalRead(c: NetCluster): Promise<Map<number, { offset: number; v
     } finally {
       client.close();
     }
-    out.set(p.partition, records);
+    out.set(p.p, records);
   }
   return out;
 }
 
-/** Whether every broker's log of the partition holds the same bytes (segment files concatenated) within the time. */
-async function replicasAgree(c: NetCluster, partition: number, timeoutMs: number): Promise<boolean> {
-  const bytes = (id: number) => {
-    const d = join(c.dataDir(id), `${TOPIC}-${partition}`);
-    return Buffer.concat(readdirSync(d).filter((f) => f.endsWith('.log')).sort().map((f) => readFileSync(join(d, f))));
-  };
-  return until(() => {
-    const [a, ...rest] = c.brokerIds.map(bytes);
-    return rest.every((b) => b.equals(a!));
-  }, timeoutMs, 'replicas agree').then(() => true, () => false);
-}
-
+/** Polls `check` within the time; throws naming `what` past it. */
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
-    if (await check()) return;
-    await sleep(250);
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
+  if ((await waitFor(check, timeoutMs)) === -1) throw new Error(`${what}: not within ${timeoutMs} ms`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

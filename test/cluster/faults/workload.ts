@@ -6,7 +6,7 @@
  * this process. Every value is unique: `<producer>:<n>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
@@ -47,15 +47,13 @@ export class Workload {
   readonly sends: Send[] = [];
   readonly polls: Poll[] = [];
   readonly problems: string[] = [];
+  /** Offsets out of range the librdkafka consumer was answered and seeked past (see fault_consumer.py). */
+  offsetResets = 0;
   private readonly children: Array<{ name: string; child: ChildProcess; exited: Promise<void> }> = [];
   private readonly loops: Promise<void>[] = [];
   private readonly stopFile: string;
   private stopping = false;
   private jsConsumer: Consumer | undefined;
-  /** Records the clients were told about, for progress checks. */
-  get progress(): number {
-    return this.sends.length + this.polls.length;
-  }
 
   constructor(private readonly o: WorkloadOptions) {
     this.stopFile = join(o.dir, 'stop-clients');
@@ -102,18 +100,31 @@ export class Workload {
       rest = lines.pop()!;
       for (const line of lines) {
         if (line === '') continue;
+        let o: Record<string, unknown>;
         try {
-          onLine(JSON.parse(line) as Record<string, unknown>);
+          o = JSON.parse(line) as Record<string, unknown>;
         } catch {
           this.problems.push(`${name}: unparsable line ${line.slice(0, 200)}`);
+          continue;
         }
+        if (typeof o.error === 'string') {
+          if (o.fatal === true) this.problems.push(`${name}: fatal error ${String(o.code)}: ${o.error}`);
+          continue;
+        }
+        onLine(o);
       }
     });
-    child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+    // All of it on disk (kept with the history when the run has problems), the tail in memory for the exit report.
+    const log = createWriteStream(join(this.o.dir, `${name}.stderr`));
+    child.stderr!.on('data', (b: Buffer) => {
+      log.write(b);
+      stderr = (stderr + b.toString()).slice(-4000);
+    });
     const exited = new Promise<void>((resolve) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), (this.o.maxSeconds + CHILD_EXIT_MS / 1000) * 1000);
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
+        log.end();
         if (code !== 0) this.problems.push(`${name} exited ${code ?? signal}: ${stderr.slice(-1000)}`);
         resolve();
       });
@@ -145,6 +156,7 @@ export class Workload {
     const args = [this.o.bootstrap, this.o.topic, String(this.o.partitions), String(this.o.maxSeconds + 60), this.stopFile + '-consumers'];
     this.spawnScript(CONSUMER, 'fault_consumer.py', args, (o) => {
       if (typeof o.v === 'string') this.polls.push({ consumer: CONSUMER, session: 0, partition: o.p as number, offset: o.o as number, value: o.v });
+      else if (typeof o.reset === 'number') this.offsetResets++;
     });
   }
 

@@ -21,7 +21,14 @@ def main(bootstrap, topic, name, partitions, acks, idempotent, rate, max_seconds
         else:
             out.write(json.dumps({'v': v, 'p': msg.partition(), 'err': err.name()}) + '\n')
 
+    def failed(err):
+        # A fatal error (idempotence broken) ends the producer: its whole text goes to the log.
+        out.write(json.dumps({'error': str(err), 'code': err.name(), 'fatal': err.fatal()}) + '\n')
+
     conf = {
+        'error_cb': failed,
+        # Idempotence state changes on stderr, kept with the history when a run has problems.
+        'debug': 'eos',
         'bootstrap.servers': bootstrap,
         'acks': acks,
         'enable.idempotence': idempotent,
