@@ -179,12 +179,12 @@ export class ClusterCatalog implements TopicCatalog {
     return this.partition(topic, partition).leader < 0 ? 'LEADER_NOT_AVAILABLE' : 'NOT_LEADER_OR_FOLLOWER';
   }
 
-  /** The leader epoch this broker leads a partition in, or null when it does not lead it. */
   /** Whether this broker leads any partition (what LeaderAndIsr said). */
   get leadsAny(): boolean {
     return this.led.size > 0;
   }
 
+  /** The leader epoch this broker leads a partition in, or null when it does not lead it. */
   leaderEpochOf(topic: string, partition: number): number | null {
     return this.led.get(key(topic, partition))?.leaderEpoch ?? null;
   }

@@ -242,8 +242,9 @@ test('AlterPartition sent again after its answer was lost (a stale partition epo
   try {
     const meta = await conn.request(3, 12, { topics: [{ name: 'resent' as never, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' as never }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     const topicId = meta.topics[0]!.topicId;
-    const before = JSON.parse((await znode('/brokers/topics/resent/partitions/0/state')).data) as { isr: number[] };
-    const stat = (await znode('/brokers/topics/resent/partitions/0/state')).version;
+    const state = await znode('/brokers/topics/resent/partitions/0/state');
+    const before = JSON.parse(state.data) as { isr: number[] };
+    const stat = state.version;
     const other = p0!.replicas.find((r) => r !== p0!.leader)!;
     const alter = (isr: number[], partitionEpoch: number) =>
       conn.request(56, 2, { brokerId: p0!.leader as never, brokerEpoch: -1n, topics: [{ topicId, partitions: [{ partitionIndex: 0, leaderEpoch: p0!.epoch, newIsr: isr as never, leaderRecoveryState: 0, partitionEpoch }] }] });

@@ -146,7 +146,8 @@ export class Workload {
       const at = attempts.get(o.v);
       const offset = typeof o.o === 'number' && o.o >= 0 ? o.o : undefined;
       // librdkafka acknowledges some retried batches without their offset.
-      const send: Send = typeof o.err === 'string' ? { producer: p.name, value: o.v, partition: o.p as number, outcome: 'unknown' } : offset === undefined ? { producer: p.name, value: o.v, partition: o.p as number, outcome: 'ok' } : { producer: p.name, value: o.v, partition: o.p as number, outcome: 'ok', offset };
+      const sent = { producer: p.name, value: o.v, partition: o.p as number };
+      const send: Send = typeof o.err === 'string' ? { ...sent, outcome: 'unknown' } : offset === undefined ? { ...sent, outcome: 'ok' } : { ...sent, outcome: 'ok', offset };
       if (at === undefined) this.sends.push(send);
       else this.sends[at] = send;
     });
