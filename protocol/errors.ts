@@ -35,6 +35,17 @@ export class KafkaError extends Error {
 
   /** The error code to answer for any thrown value (unknown errors become UNKNOWN_SERVER_ERROR). */
   static codeOf(err: unknown): ErrorCode {
-    return err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR;
+    if (err instanceof KafkaError) return err.code;
+    const coded = (err as Partial<KafkaCoded> | null | undefined)?.kafkaErrorCode;
+    return typeof coded === 'number' && byCode.has(coded) ? coded : ErrorCode.UNKNOWN_SERVER_ERROR;
   }
+}
+
+/**
+ * An error of a layer above that knows which Kafka error it means to a client
+ * (the metadata store not answering in time is REQUEST_TIMED_OUT, which clients
+ * retry) without being a KafkaError.
+ */
+export interface KafkaCoded {
+  readonly kafkaErrorCode: ErrorCode | undefined;
 }

@@ -9,6 +9,6 @@ export type { ApiCodecs } from './api-codecs.js';
 export * from './headers.js';
 export * from './frames.js';
 export * from './api-surface.js';
-export { KafkaError, ProtocolError, PROTOCOL_ERROR_CODE, errorInfo, errorByName, type ProtocolErrorReason } from './errors.js';
+export { KafkaError, ProtocolError, PROTOCOL_ERROR_CODE, errorInfo, errorByName, type KafkaCoded, type ProtocolErrorReason } from './errors.js';
 export * from './records/index.js';
 export * from './compression/index.js';

@@ -10,10 +10,19 @@
  * `requestTimeoutMs`, after which a write's outcome is unknown), and once the
  * server declares it expired its ephemeral znodes are gone and it cannot be
  * used again: 'expired' is emitted and the owner starts a new session.
+ *
+ * A request in flight when the connection drops fails in the library with
+ * CONNECTION_LOSS although the session lives on; it is sent again, as Kafka's
+ * ZooKeeper client does, within the same `requestTimeoutMs`. A write sent
+ * again may already have been applied by its first send: when the second send
+ * then fails the way an applied first one makes it fail (NODE_EXISTS,
+ * BAD_VERSION, NO_NODE), the znodes are read back, and if they hold exactly
+ * what the write leaves it is answered as done (`leftBy`). A sequential create
+ * sent again may leave a second znode.
  */
 import { EventEmitter } from 'node:events';
 import zookeeper from 'node-zookeeper-client';
-import { ZkError } from './zk-error.js';
+import { isZkError, ZkError } from './zk-error.js';
 
 export type CreateMode = 'persistent' | 'ephemeral' | 'persistent-sequential' | 'ephemeral-sequential';
 
@@ -88,6 +97,7 @@ export interface ZkSessionEvents {
 export class ZkSession extends EventEmitter<ZkSessionEvents> {
   private closed = false;
   private isExpired = false;
+  private resentCount = 0;
   private readonly requestTimeoutMs: number;
 
   private constructor(
@@ -97,14 +107,29 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
   ) {
     super();
     this.requestTimeoutMs = options.requestTimeoutMs ?? options.sessionTimeoutMs;
+    this.ended = new Promise<never>((_, reject) => (this.end = reject));
+    this.ended.catch(() => {});
     client.on('connected', () => this.emit('connected'));
     client.on('disconnected', () => {
       if (!this.closed) this.emit('disconnected');
     });
     client.on('expired', () => {
       this.isExpired = true;
+      this.stopWatchdog();
+      // The library never answers what it queued while disconnected once the session is gone.
+      this.end(new ZkError('SESSION_EXPIRED', undefined));
       if (!this.closed) this.emit('expired');
     });
+    const hosts = parseConnectString(connectString).servers.split(',').length;
+    this.watchdog = handshakeWatchdog(client, Math.min(Math.max(1_000, Math.floor(options.sessionTimeoutMs / (3 * hosts))), 5_000));
+  }
+
+  private readonly ended: Promise<never>;
+  private end!: (err: ZkError) => void;
+  private readonly watchdog: NodeJS.Timeout;
+
+  private stopWatchdog(): void {
+    clearInterval(this.watchdog);
   }
 
   /**
@@ -159,8 +184,13 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
     return this.isExpired;
   }
 
+  /** How many requests were sent again after a connection loss. */
+  get resends(): number {
+    return this.resentCount;
+  }
+
   create(path: string, data: Buffer | null, mode: CreateMode = 'persistent'): Promise<string> {
-    return this.call(path, (cb) => this.client.create(path, data ?? Buffer.alloc(0), MODES[mode], cb));
+    return this.call(path, (cb) => this.client.create(path, data ?? Buffer.alloc(0), MODES[mode], cb), async () => ((await this.leftBy({ op: 'create', path, data, mode })) === undefined ? undefined : { answer: path }));
   }
 
   /** Creates `path` and its missing parents, persistent and empty; no error if it exists. */
@@ -191,11 +221,15 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
   }
 
   async set(path: string, data: Buffer, version: number): Promise<ZkStat> {
-    return toStat(await this.call<zookeeper.Stat>(path, (cb) => this.client.setData(path, data, version, cb)));
+    const send = () => new Promise<ZkStat>((resolve, reject) => this.client.setData(path, data, version, (e, stat) => (e ? reject(ZkError.from(e, path)) : resolve(toStat(stat)))));
+    return this.request(path, send, async () => {
+      const left = await this.leftBy({ op: 'set', path, data, version });
+      return left?.op === 'set' ? { answer: left.stat } : undefined;
+    });
   }
 
   async delete(path: string, version: number): Promise<void> {
-    await this.call<void>(path, (cb) => this.client.remove(path, version, (e) => cb(e, undefined)));
+    await this.call<void>(path, (cb) => this.client.remove(path, version, (e) => cb(e, undefined)), async () => ((await this.leftBy({ op: 'delete', path, version })) === undefined ? undefined : { answer: undefined }));
   }
 
   async children(path: string, watch?: Watcher): Promise<string[]> {
@@ -205,6 +239,22 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
 
   /** All operations or none, atomically; a failure is a ZkMultiError naming the operation that failed. */
   multi(ops: readonly ZkOp[]): Promise<ZkOpResult[]> {
+    return this.request(
+      ops[0]?.path,
+      () => this.sendMulti(ops),
+      async () => {
+        const left: ZkOpResult[] = [];
+        for (const op of ops) {
+          const r = await this.leftBy(op);
+          if (r === undefined) return undefined;
+          left.push(r);
+        }
+        return { answer: left };
+      },
+    );
+  }
+
+  private sendMulti(ops: readonly ZkOp[]): Promise<ZkOpResult[]> {
     const tx = this.client.transaction();
     // The library's builder turns version 0 into -1 ("any version"), which
     // would void the fencing a check of version 0 is for: the operations are
@@ -216,9 +266,7 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
       else if (op.op === 'check') queued.push({ type: OP_CHECK, path: op.path, version: op.version });
       else queued.push({ type: OP_DELETE, path: op.path, version: op.version });
     }
-    return this.withTimeout(
-      ops[0]?.path,
-      () => new Promise<ZkOpResult[]>((resolve, reject) => {
+    return new Promise<ZkOpResult[]>((resolve, reject) => {
         tx.commit((error, results: Array<{ type: number; err?: number; path?: string; stat?: zookeeper.Stat }> | undefined) => {
           if (error) {
             const failed = results?.findIndex((r) => r.type === OP_ERROR && r.err !== 0) ?? -1;
@@ -236,14 +284,15 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
             }),
           );
         });
-      }),
-    );
+      });
   }
 
   /** Ends the session: its ephemeral znodes go at once, not after the session timeout. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopWatchdog();
+    this.end(new ZkError('SESSION_EXPIRED', undefined, 'ZooKeeper session closed'));
     const client = this.client;
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -262,27 +311,109 @@ export class ZkSession extends EventEmitter<ZkSessionEvents> {
     this.removeAllListeners();
   }
 
-  private call<T>(path: string, start: (cb: (error: unknown, value: T) => void) => void): Promise<T> {
-    return this.withTimeout(path, () => new Promise<T>((resolve, reject) => start((error, value) => (error ? reject(ZkError.from(error, path)) : resolve(value)))));
+  private call<T>(path: string, start: (cb: (error: unknown, value: T) => void) => void, resentFailed?: () => Promise<{ answer: T } | undefined>): Promise<T> {
+    return this.request(path, () => new Promise<T>((resolve, reject) => start((error, value) => (error ? reject(ZkError.from(error, path)) : resolve(value)))), resentFailed);
   }
 
   private call2<A, B>(path: string, start: (cb: (error: unknown, a: A, b: B) => void) => void): Promise<[A, B]> {
-    return this.withTimeout(path, () => new Promise<[A, B]>((resolve, reject) => start((error, a, b) => (error ? reject(ZkError.from(error, path)) : resolve([a, b])))));
+    return this.request(path, () => new Promise<[A, B]>((resolve, reject) => start((error, a, b) => (error ? reject(ZkError.from(error, path)) : resolve([a, b])))));
   }
 
-  /** Sends nothing on a closed or expired session; else bounds the wait for the answer. */
-  private withTimeout<T>(path: string | undefined, send: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new ZkError('SESSION_EXPIRED', path, `ZooKeeper session closed${path === undefined ? '' : ` (at ${path})`}`));
-    if (this.isExpired) return Promise.reject(new ZkError('SESSION_EXPIRED', path));
+  /**
+   * Sends nothing on a closed or expired session; else sends, again after a
+   * connection loss, until an answer or `requestTimeoutMs`. `resentFailed`
+   * is asked, when a send after the first fails as an applied first send
+   * would make it fail, for the answer the first send would have had.
+   */
+  private async request<T>(path: string | undefined, send: () => Promise<T>, resentFailed?: () => Promise<{ answer: T } | undefined>): Promise<T> {
+    const deadline = Date.now() + this.requestTimeoutMs;
+    let resent = false;
+    for (let backoffMs = 20; ; backoffMs = Math.min(backoffMs * 2, 500)) {
+      if (this.closed) throw new ZkError('SESSION_EXPIRED', path, `ZooKeeper session closed${path === undefined ? '' : ` (at ${path})`}`);
+      if (this.isExpired) throw new ZkError('SESSION_EXPIRED', path);
+      try {
+        return await this.within(path, deadline, send());
+      } catch (err) {
+        if (isZkError(err, 'CONNECTION_LOSS') && !this.closed && !this.isExpired && Date.now() + backoffMs < deadline) {
+          resent = true;
+          this.resentCount++;
+          await new Promise((r) => setTimeout(r, backoffMs));
+          continue;
+        }
+        if (resent && resentFailed !== undefined && (isZkError(err, 'NODE_EXISTS') || isZkError(err, 'BAD_VERSION') || isZkError(err, 'NO_NODE'))) {
+          const applied = await resentFailed();
+          if (applied !== undefined) return applied.answer;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private within<T>(path: string | undefined, deadline: number, answer: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ZkError('REQUEST_TIMEOUT', path, `ZooKeeper request at ${path}: no answer within ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
+      timer = setTimeout(() => reject(new ZkError('REQUEST_TIMEOUT', path, `ZooKeeper request at ${path}: no answer within ${this.requestTimeoutMs} ms`)), Math.max(0, deadline - Date.now()));
     });
-    const answer = send();
     // A late answer after the timeout must not become an unhandled rejection.
     answer.catch(() => {});
-    return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([answer, timeout, this.ended]).finally(() => clearTimeout(timer));
   }
+
+  /**
+   * The answer `op` would have had if the znodes now hold exactly what it
+   * leaves, else undefined. A create leaves its data (owned by this session
+   * if ephemeral; a sequential one cannot be told apart), a conditional set
+   * its data one version on, a delete no znode; a check leaves nothing to see.
+   */
+  private async leftBy(op: ZkOp): Promise<ZkOpResult | undefined> {
+    try {
+      if (op.op === 'check') return { op: 'check' };
+      if (op.op === 'delete') return (await this.exists(op.path)) === null ? { op: 'delete' } : undefined;
+      if (op.op === 'create') {
+        const mode = op.mode ?? 'persistent';
+        if (mode.endsWith('sequential')) return undefined;
+        const { data, stat } = await this.get(op.path);
+        const owner = mode === 'ephemeral' ? this.sessionId : 0n;
+        return sameData(data, op.data) && stat.ephemeralOwner === owner ? { op: 'create', path: op.path } : undefined;
+      }
+      if (op.version === ANY_VERSION) return undefined;
+      const { data, stat } = await this.get(op.path);
+      return sameData(data, op.data) && stat.version === op.version + 1 ? { op: 'set', stat } : undefined;
+    } catch (err) {
+      if (isZkError(err, 'NO_NODE')) return undefined;
+      throw err;
+    }
+  }
+}
+
+const sameData = (a: Buffer | null, b: Buffer | null): boolean => (a ?? Buffer.alloc(0)).equals(b ?? Buffer.alloc(0));
+
+/**
+ * The library bounds a reconnect's TCP connect, but not the wait for the
+ * server's answer to the session handshake after it: a server that accepts
+ * while it starts and then never answers (seen on a restart after kill -9)
+ * leaves the session connecting for good, every request queued behind it. As
+ * ZooKeeper's Java client does, a handshake not done in `boundMs` is given up
+ * (the socket destroyed) and the library connects again, to the next server.
+ */
+function handshakeWatchdog(client: Client, boundMs: number): NodeJS.Timeout {
+  const manager = (client as unknown as { connectionManager: { state: number; socket?: { connecting: boolean; destroyed: boolean; destroy(): void } } }).connectionManager;
+  const CONNECTING = 1;
+  let since: { socket: object; at: number } | undefined;
+  const timer = setInterval(() => {
+    const socket = manager.socket;
+    if (manager.state !== CONNECTING || socket === undefined || socket.connecting || socket.destroyed) {
+      since = undefined;
+      return;
+    }
+    if (since?.socket !== socket) since = { socket, at: Date.now() };
+    else if (Date.now() - since.at >= boundMs) {
+      since = undefined;
+      socket.destroy();
+    }
+  }, Math.min(250, boundMs / 4));
+  timer.unref();
+  return timer;
 }
 
 /** Splits "h:p,h:p/chroot"; a chroot of "/" is none. Throws a ZkError on a string ZooKeeper would refuse. */

@@ -1,4 +1,5 @@
 /** ZooKeeper's error codes (KeeperException.Code) as a typed error, whichever client library raised them. */
+import { ErrorCode, type KafkaCoded } from '../../protocol/index.js';
 
 /** ZooKeeper's own codes, and two of this layer: the connect or a request did not finish in time. */
 export const ZK_CODES = {
@@ -28,8 +29,17 @@ export const ZK_CODES = {
 export type ZkCode = keyof typeof ZK_CODES;
 const BY_NUMBER = new Map<number, ZkCode>(Object.entries(ZK_CODES).map(([k, v]) => [v, k as ZkCode]));
 
-export class ZkError extends Error {
+/** Codes that say ZooKeeper did not answer in time, not that the request was wrong. */
+const UNAVAILABLE: ReadonlySet<ZkCode> = new Set(['CONNECTION_LOSS', 'OPERATION_TIMEOUT', 'SESSION_EXPIRED', 'CONNECTION_TIMEOUT', 'REQUEST_TIMEOUT']);
+
+export class ZkError extends Error implements KafkaCoded {
   override readonly name = 'ZkError';
+
+  /** What a client is answered when this escapes a request: REQUEST_TIMED_OUT (retriable) while ZooKeeper is away. */
+  get kafkaErrorCode(): ErrorCode | undefined {
+    return UNAVAILABLE.has(this.code) ? ErrorCode.REQUEST_TIMED_OUT : undefined;
+  }
+
   constructor(
     readonly code: ZkCode,
     readonly path: string | undefined,

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { ANY_VERSION, parseConnectString, ZkMultiError, ZkSession, type WatchEvent } from '../../cluster/zookeeper/session.js';
 import { isZkError, ZkError } from '../../cluster/zookeeper/zk-error.js';
 import { freePorts } from '../../cluster/free-ports.js';
+import { ErrorCode, KafkaError } from '../../protocol/index.js';
 import { ensembleForFile, freshChroot, holdEphemeral, waitFor, zkTest } from './zookeeper-helpers.js';
 
 const test = zkTest();
@@ -148,4 +149,39 @@ test('no server: connect fails with CONNECTION_TIMEOUT in its time; a bad connec
   for (const bad of ['', '/chroot', 'h:0', 'h:70000', 'a b:1', 'h:1/x/', 'h:1/x//y', 'h:1/../x']) t.true(isZkError((() => { try { parseConnectString(bad); } catch (e) { return e; } })(), 'BAD_ARGUMENTS'), bad);
   t.deepEqual(parseConnectString('127.0.0.1:2181,[::1]:2182/samsa'), { servers: '127.0.0.1:2181,[::1]:2182', chroot: '/samsa' });
   t.deepEqual(parseConnectString('h/'), { servers: 'h', chroot: '' });
+});
+
+test('ZooKeeper away is REQUEST_TIMED_OUT to a Kafka client; a refused request is no Kafka error of its own', (t) => {
+  for (const code of ['CONNECTION_LOSS', 'SESSION_EXPIRED', 'REQUEST_TIMEOUT', 'CONNECTION_TIMEOUT', 'OPERATION_TIMEOUT'] as const) t.is(KafkaError.codeOf(new ZkError(code, '/x')), ErrorCode.REQUEST_TIMED_OUT, code);
+  for (const code of ['NO_NODE', 'BAD_VERSION', 'NODE_EXISTS', 'MARSHALLING_ERROR'] as const) t.is(KafkaError.codeOf(new ZkError(code, '/x')), ErrorCode.UNKNOWN_SERVER_ERROR, code);
+});
+
+test('writes in flight when the server dies are sent again once it is back: none fails, each is applied once', async (t) => {
+  const s = await ZkSession.connect(zk().connectString + freshChroot(), { sessionTimeoutMs: 30_000, connectionTimeoutMs: 10_000 });
+  t.teardown(() => s.close());
+  await s.create('/v', null);
+  const SETS = 100;
+  for (let i = 0; i < SETS; i++) await s.create(`/v/s${i}`, Buffer.from('0'));
+  // Rounds until one kill lands with requests in flight (the first almost always does).
+  let creates = 0;
+  let multis = 0;
+  for (let round = 0; round < 5 && s.resends === 0; round++) {
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 600; i++) writes.push(s.create(`/v/c${creates++}`, Buffer.from(`c${creates}`)));
+    for (let i = 0; i < 100; i++) writes.push(s.multi([{ op: 'check', path: '/v', version: 0 }, { op: 'create', path: `/v/m${multis++}`, data: Buffer.from('m') }]));
+    if (round === 0) for (let i = 0; i < SETS; i++) writes.push(s.set(`/v/s${i}`, Buffer.from('1'), 0));
+    await zk().servers[0]!.kill();
+    await zk().servers[0]!.start();
+    const outcomes = await Promise.allSettled(writes);
+    const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
+    t.deepEqual(failed.slice(0, 3), [], `${failed.length} of ${writes.length} writes failed`);
+  }
+  t.true(s.resends > 0, 'some requests were in flight when the server died');
+  t.log(`${s.resends} requests sent again`);
+  const children = new Set(await s.children('/v'));
+  t.is(children.size, SETS + creates + multis);
+  for (let i = 0; i < SETS; i++) {
+    const { data, stat } = await s.get(`/v/s${i}`);
+    t.is(`${data} v${stat.version}`, '1 v1', `/v/s${i} set once`);
+  }
 });

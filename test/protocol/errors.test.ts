@@ -40,6 +40,13 @@ test('KafkaError carries code, name, retriability and a default message', (t) =>
   t.is(new KafkaError(ErrorCode.INVALID_REQUEST, 'custom').message, 'custom');
   t.is(KafkaError.codeOf(e), 6);
   t.is(KafkaError.codeOf(new Error('x')), ErrorCode.UNKNOWN_SERVER_ERROR);
+  t.is(KafkaError.codeOf(null), ErrorCode.UNKNOWN_SERVER_ERROR);
+});
+
+test('an error of another layer that names its Kafka code is answered with it; an unknown or absent code is not', (t) => {
+  t.is(KafkaError.codeOf(Object.assign(new Error('store away'), { kafkaErrorCode: ErrorCode.REQUEST_TIMED_OUT })), ErrorCode.REQUEST_TIMED_OUT);
+  t.is(KafkaError.codeOf(Object.assign(new Error('x'), { kafkaErrorCode: undefined })), ErrorCode.UNKNOWN_SERVER_ERROR);
+  t.is(KafkaError.codeOf(Object.assign(new Error('x'), { kafkaErrorCode: 31_337 })), ErrorCode.UNKNOWN_SERVER_ERROR);
 });
 
 test('ProtocolError has a stable code and a reason', (t) => {
