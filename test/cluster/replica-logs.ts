@@ -1,7 +1,7 @@
 /** The bytes replicas hold on disk, for tests that compare them (real processes' data directories). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from './zookeeper-helpers.js';
+import { waitFor } from './wait-for.js';
 
 /** A replica's log: its segments in order (segment boundaries may differ between replicas; the batches may not). */
 export function logBytesIn(partitionDir: string): Buffer {

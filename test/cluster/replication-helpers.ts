@@ -4,7 +4,7 @@ import { KafkaConnection } from '../../protocol/client/connection.js';
 import type { TopicName } from '../../protocol/index.js';
 import type { TestCluster } from '../../testing.js';
 import { logBytesIn, logsAgree } from './replica-logs.js';
-import { waitFor } from './zookeeper-helpers.js';
+import { waitFor } from './wait-for.js';
 
 export interface PartitionInfo {
   p: number;

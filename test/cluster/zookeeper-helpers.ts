@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Ensemble } from '../../cluster/zookeeper/ensemble.js';
 import { zookeeperMissing } from '../../cluster/zookeeper/server-process.js';
 
+export { waitFor } from './wait-for.js';
+
 export const ZK_MISSING = zookeeperMissing();
 /** Short ticks so session timeouts of a second or two are allowed. */
 export const TEST_TICK_MS = 250;
@@ -68,14 +70,4 @@ export async function holdEphemeral(t: ExecutionContext, connect: string, path: 
     });
   });
   return { child, lines };
-}
-
-/** Polls `check` every 25 ms until it is true or `timeoutMs` passed; returns the ms it took, or -1. */
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  for (let i = 0; i < 100_000 && Date.now() - start < timeoutMs; i++) {
-    if (await check()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return -1;
 }

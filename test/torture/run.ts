@@ -1,7 +1,8 @@
 /**
  * `npm run torture`: the torture scenarios at their long sizes (or the CI
  * sizes without --long), one summary table at the end. Exit status 1 when
- * any scenario found a problem. TORTURE_SEED repeats a run.
+ * any scenario found a problem. TORTURE_SEED repeats a run; `--only a,b`
+ * runs only the scenarios named (crash, torn, fuzz, slow, replication, faults).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,11 @@ import { runFaults } from '../cluster/faults/run-faults.js';
 import { networkMissing } from '../cluster/faults/network.js';
 
 const long = process.argv.includes('--long');
+const SCENARIOS = ['crash', 'torn', 'fuzz', 'slow', 'replication', 'faults'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt < 0 ? null : new Set((process.argv[onlyAt + 1] ?? '').split(','));
+const runs = (s: Scenario): boolean => only === null || only.has(s);
 const seed = seedFromEnv('TORTURE_SEED');
 const MIB = 1 << 20;
 const rows: Array<[string, string]> = [];
@@ -31,7 +37,29 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const unknown = only === null ? [] : [...only].filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length > 0 || only?.size === 0) {
+    log(`--only takes a comma-separated list of ${SCENARIOS.join(', ')}; not ${unknown.join(', ') || 'nothing'}`);
+    process.exitCode = 2;
+    return;
+  }
   const t0 = Date.now();
+  if (runs('crash')) await crash();
+  if (runs('torn')) await torn();
+  if (runs('fuzz')) await fuzz();
+  if (runs('slow')) await slow();
+  if (runs('replication')) replication();
+  if (runs('faults')) await faults();
+  rows.push(['total time', `${((Date.now() - t0) / 1000).toFixed(0)} s`]);
+  rows.push(['problems', `${problems.length}`]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(`\n| ${'measure'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | --- |\n`);
+  for (const [k, v] of rows) process.stdout.write(`| ${k.padEnd(width)} | ${v} |\n`);
+  for (const p of problems.slice(0, 50)) process.stdout.write(`problem: ${p}\n`);
+  if (problems.length > 0) process.exitCode = 1;
+}
+
+async function crash(): Promise<void> {
   const durable = await runCrashCycles({ kills: long ? 100 : 10, fsync: true, seed, recordsPerSecond: 5_000, log });
   problems.push(...durable.problems);
   rows.push(['kill -9, flush.messages=1: kills survived', `${durable.kills}`]);
@@ -41,10 +69,16 @@ async function main(): Promise<void> {
   problems.push(...cached.problems);
   rows.push(['kill -9, no fsync (pool): kills survived', `${cached.kills}`]);
   rows.push(['  records acknowledged and verified', `${cached.verified}`]);
+}
+
+async function torn(): Promise<void> {
   const torn = await runTornWrites({ rounds: long ? 30 : 6, seed, log });
   problems.push(...torn.problems);
   rows.push(['torn/garbled files: restarts', `${torn.rounds} (${[...torn.damages].map(([d, n]) => `${d} x${n}`).join(', ')})`]);
   rows.push(['  acknowledged records intact / cut with a damaged tail', `${torn.verified} / ${torn.cutOff}`]);
+}
+
+async function fuzz(): Promise<void> {
   const fuzz = await liveFuzz({ frames: long ? 1_000_000 : 30_000, seed, budgetMs: long ? 30 * 60_000 : 90_000 });
   problems.push(...fuzz.problems);
   if (!fuzz.alive) problems.push(`fuzz: broker exited ${fuzz.exit}`);
@@ -64,17 +98,26 @@ async function main(): Promise<void> {
     if (!extreme.complete) problems.push(`extreme fields (workers ${workers}): did not finish within its budget`);
     rows.push([`extreme numeric fields, workers ${workers}: requests / APIs`, extreme.specs ? `${extreme.requests} / ${extreme.apis}` : 'no specs: skipped']);
   }
+}
+
+async function slow(): Promise<void> {
   const slow = await slowClients({ workers: 0, idleConnections: long ? 5000 : 2000, trickleConnections: 100, neverReaderConnections: 4, fetchesPerNeverReader: 500, windowMs: long ? 10_000 : 2_000 });
   problems.push(...slow.problems);
   rows.push(['slow clients: produce records/s, alone / beside abusers', `${slow.baseline.produceRecordsPerSecond} / ${slow.abused.produceRecordsPerSecond}`]);
   rows.push(['  read MiB/s, alone / beside abusers', `${slow.baseline.readMiBPerSecond} / ${slow.abused.readMiBPerSecond}`]);
   rows.push(['  RSS before / peak / after', `${mib(slow.rssBeforeBytes)} / ${mib(slow.rssPeakBytes)} / ${mib(slow.rssAfterBytes)}`]);
+}
+
+function replication(): void {
   // Replication: leaders of a 3-broker cluster killed with SIGKILL under a librdkafka idempotent acks=all producer.
   const kills = long ? 20 : 3;
   const ava = fileURLToPath(new URL('../../../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
   const replication = spawnSync(process.execPath, [ava, 'dist/test/cluster/replication.test.js', '--match', '*SIGKILL*'], { env: { ...process.env, SAMSA_REPLICATION_KILLS: String(kills) }, encoding: 'utf8', timeout: (kills * 60 + 300) * 1000 });
   if (replication.status !== 0) problems.push(`replication under ${kills} leader kills: ${(replication.stdout + replication.stderr).slice(-2000)}`);
   rows.push(['replication: leader kills under acks=all, nothing lost or doubled', replication.status === 0 ? `${kills}` : 'FAILED']);
+}
+
+async function faults(): Promise<void> {
   // The fault checker: random kills, pauses, ZooKeeper kills and network cuts under four producers and two consumers.
   const netMissing = networkMissing();
   if (netMissing !== null) problems.push(`fault checker: ${netMissing}`);
@@ -86,13 +129,6 @@ async function main(): Promise<void> {
     rows.push(['  recovery after the last heal', `${f.recoveryMs} ms`]);
     rows.push(['  client errors (not anomalies of the log)', `${f.clientProblems.length}${f.clientProblems.length > 0 ? `: ${f.clientProblems[0]!.split('\n')[0]!.slice(0, 200)}` : ''}`]);
   }
-  rows.push(['total time', `${((Date.now() - t0) / 1000).toFixed(0)} s`]);
-  rows.push(['problems', `${problems.length}`]);
-  const width = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(`\n| ${'measure'.padEnd(width)} | value |\n| ${'-'.repeat(width)} | --- |\n`);
-  for (const [k, v] of rows) process.stdout.write(`| ${k.padEnd(width)} | ${v} |\n`);
-  for (const p of problems.slice(0, 50)) process.stdout.write(`problem: ${p}\n`);
-  if (problems.length > 0) process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -14,7 +14,7 @@ import { NetCluster } from './net-cluster.js';
 import { oneFault, type FaultRecord } from './nemesis.js';
 import { Workload } from './workload.js';
 import { logsAgree } from '../replica-logs.js';
-import { waitFor } from '../zookeeper-helpers.js';
+import { waitFor } from '../wait-for.js';
 
 export interface FaultRunOptions {
   readonly faults: number;
@@ -112,6 +112,8 @@ export async function runFaults(o: FaultRunOptions): Promise<FaultRunResult> {
     writeFileSync(join(dir, 'history.jsonl'), [...history.sends.map((s) => JSON.stringify({ send: s })), ...history.polls.map((p) => JSON.stringify({ poll: p })), ...faults.map((f) => JSON.stringify({ fault: f }))].join('\n'));
     const report = check(history);
     problems.push(...violations(report));
+    // A client that stopped (fatal error, exit) is a broker defect until shown otherwise, and it weakens the check.
+    problems.push(...work.problems.map((p) => `client ${p.slice(0, 1000)}`));
     const byKind = new Map<string, number>();
     for (const f of faults) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
     const summary = `${summaryLine(report, faults.length)}; offsets out of range to the librdkafka consumer ${work.offsetResets}`;
