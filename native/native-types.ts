@@ -17,6 +17,7 @@ export interface NativeLogHandle {
     logAppendTime: boolean,
     nowMs: number,
     durable: boolean,
+    keyedOnly: boolean,
   ): void;
   read(offset: number, maxBytes: number, maxOffsetExclusive: number, out: Float64Array): Buffer[];
   offsetForTimestamp(ts: number, out: Float64Array): void;
@@ -55,7 +56,7 @@ export interface NativeAddon {
   murmur2(buf: Uint8Array): number;
   murmur2Batch(keys: Uint8Array, offsets: Int32Array, out: Int32Array, numPartitions: number, kernel?: string): void;
   murmur2Kernels(): string[];
-  recordsProblem(records: Uint8Array, count: number): { record: number; message: string } | null;
+  recordsProblem(records: Uint8Array, count: number, keyedOnly: boolean): { record: number; message: string } | null;
   NativeLog: NativeLogConstructor;
   NativeDirLock: new (dir: string) => { release(): void };
 }

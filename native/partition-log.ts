@@ -39,6 +39,8 @@ export interface AppendOptions {
   leaderEpoch?: number;
   /** 'logAppend': stamp the batches with the append time (Kafka's message.timestamp.type=LogAppendTime) */
   timestampType?: 'create' | 'logAppend';
+  /** refuse (InvalidRecords) any record without a key, as a compacted topic's leader does; default false */
+  keyedOnly?: boolean;
 }
 
 export interface AppendResult {
@@ -174,7 +176,7 @@ export class PartitionLog {
    */
   append(batches: Uint8Array, options: AppendOptions = {}): AppendResult {
     if (!(batches instanceof Uint8Array)) throw new StorageError('batches must be a Uint8Array', 'INVALID_ARGUMENT');
-    const { assignOffsets = true, leaderEpoch, timestampType = 'create' } = options;
+    const { assignOffsets = true, leaderEpoch, timestampType = 'create', keyedOnly = false } = options;
     if (leaderEpoch !== undefined && (!Number.isInteger(leaderEpoch) || leaderEpoch < -1 || leaderEpoch > 0x7fffffff)) {
       throw new StorageError(`leaderEpoch must be an int32 >= -1, got ${leaderEpoch}`, 'INVALID_ARGUMENT');
     }
@@ -183,7 +185,7 @@ export class PartitionLog {
     }
     const now = this.#clock();
     const out = this.#appendOut;
-    this.#log.append(batches, out, assignOffsets, leaderEpoch ?? null, timestampType === 'logAppend', now, this.config.durable);
+    this.#log.append(batches, out, assignOffsets, leaderEpoch ?? null, timestampType === 'logAppend', now, this.config.durable, keyedOnly);
     const records = out[7]!;
     let flushed = this.config.durable;
     if (!flushed) {

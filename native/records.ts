@@ -8,7 +8,7 @@ export interface RecordsProblem {
   readonly message: string;
 }
 
-/** What is wrong with `records` as `count` v2 records, or null when they fill it exactly. */
-export function recordsProblem(records: Uint8Array, count: number): RecordsProblem | null {
-  return addon.recordsProblem(records, count);
+/** What is wrong with `records` as `count` v2 records (with `keyedOnly`, each keyed), or null when they fill it exactly. */
+export function recordsProblem(records: Uint8Array, count: number, keyedOnly = false): RecordsProblem | null {
+  return addon.recordsProblem(records, count, keyedOnly);
 }

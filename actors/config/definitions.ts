@@ -106,7 +106,7 @@ const defs: ConfigDef[] = [
   { name: 'log.retention.ms', type: 'long', default: null, doc: 'Retention time; -1 keeps forever. The topic config is at least -1; a negative broker value (ms, minutes or hours) means -1, as in Kafka.', topic: 'retention.ms', topicMin: -1, dynamic: true },
   { name: 'log.retention.bytes', type: 'long', default: -1, doc: 'Retention size per partition; any negative value means unbounded.', topic: 'retention.bytes', dynamic: true },
   { name: 'log.retention.check.interval.ms', type: 'long', default: 300000, doc: 'How often retention runs.', min: 1 },
-  { name: 'log.cleanup.policy', type: 'list', default: ['delete'], doc: 'delete, or compact (accepted; compaction does not run yet).', topic: 'cleanup.policy', oneOf: ['compact', 'delete'], dynamic: true },
+  { name: 'log.cleanup.policy', type: 'list', default: ['delete'], doc: 'delete, or compact (keyless records refused with INVALID_RECORD; compaction does not run yet).', topic: 'cleanup.policy', oneOf: ['compact', 'delete'], dynamic: true },
   { name: 'log.cleaner.delete.retention.ms', type: 'long', default: 86400000, doc: 'Accepted.', topic: 'delete.retention.ms', min: 0, dynamic: true },
   { name: 'log.cleaner.min.cleanable.ratio', type: 'double', default: 0.5, doc: 'Accepted.', topic: 'min.cleanable.dirty.ratio', min: 0, max: 1, dynamic: true },
   { name: 'log.cleaner.min.compaction.lag.ms', type: 'long', default: 0, doc: 'Accepted.', topic: 'min.compaction.lag.ms', min: 0, dynamic: true },

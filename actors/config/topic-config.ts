@@ -18,6 +18,8 @@ export interface LogPolicy {
   readonly flushMessages: number;
   readonly flushMs: number;
   readonly cleanupPolicy: readonly string[];
+  /** cleanup.policy includes compact: every record produced must have a key (Kafka's INVALID_RECORD otherwise). */
+  readonly compacted: boolean;
   /** compression.type as a codec id (0 none .. 4 zstd), or -1 for 'producer': batches stay as produced. */
   readonly compression: number;
   /** message.downconversion.enable: Fetch below v4 may be served stored batches converted to magic 0/1. */
@@ -100,6 +102,7 @@ export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, s
     flushMessages: v('flush.messages') as number,
     flushMs: v('flush.ms') as number,
     cleanupPolicy: v('cleanup.policy') as string[],
+    compacted: (v('cleanup.policy') as string[]).includes('compact'),
     compression: CODEC_IDS[v('compression.type') as string] ?? -1,
     downConversion: v('message.downconversion.enable') as boolean,
     minInsyncReplicas: v('min.insync.replicas') as number,

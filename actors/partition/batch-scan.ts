@@ -41,9 +41,11 @@ export interface ScanLimits {
   readonly maxMessageBytes: number;
   /** message.decompressed.max.bytes: the largest decompressed payload of a compressed batch. */
   readonly maxDecompressedBytes: number;
+  /** A compacted topic: a record without a key is refused. */
+  readonly compacted: boolean;
 }
 
-export function scanBatch(buf: Buffer, { maxMessageBytes, maxDecompressedBytes }: ScanLimits): ScanResult {
+export function scanBatch(buf: Buffer, { maxMessageBytes, maxDecompressedBytes, compacted }: ScanLimits): ScanResult {
   if (buf.length < HEADER_BYTES) return bad('CORRUPT_MESSAGE', 'truncated record batch header');
   const size = LOG_OVERHEAD + buf.readInt32BE(8);
   if (size < HEADER_BYTES || size > buf.length) return bad('CORRUPT_MESSAGE', `record batch length ${size - LOG_OVERHEAD} does not fit the data`);
@@ -59,7 +61,7 @@ export function scanBatch(buf: Buffer, { maxMessageBytes, maxDecompressedBytes }
   if (attributes & CONTROL_BIT) return bad('INVALID_RECORD', 'control batches are not accepted from clients');
   if (attributes & TRANSACTIONAL_BIT) return bad('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'transactions are not served by this broker');
   if ((attributes & COMPRESSION_MASK) !== 0) {
-    const problem = compressedRecordsProblem(buf, size, attributes & COMPRESSION_MASK, maxDecompressedBytes);
+    const problem = compressedRecordsProblem(buf, size, attributes & COMPRESSION_MASK, maxDecompressedBytes, compacted);
     if (problem !== null) return bad(problem.error, problem.message);
   }
   return {

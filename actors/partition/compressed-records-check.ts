@@ -34,7 +34,7 @@ export interface CompressedRecordsProblem {
 }
 
 /** What is wrong with the compressed batch of `size` bytes at the start of `buf`, or null when its records are whole. */
-export function compressedRecordsProblem(buf: Buffer, size: number, compression: number, maxDecompressedBytes: number): CompressedRecordsProblem | null {
+export function compressedRecordsProblem(buf: Buffer, size: number, compression: number, maxDecompressedBytes: number, keyedOnly = false): CompressedRecordsProblem | null {
   const count = buf.readInt32BE(RECORD_COUNT_AT);
   const name = COMPRESSION_NAMES[compression as CompressionType];
   let data: Buffer;
@@ -48,7 +48,7 @@ export function compressedRecordsProblem(buf: Buffer, size: number, compression:
     return corrupt(`record batch: its ${name} payload does not decompress (${(err as Error).message})`);
   }
   if (count < 0) return corrupt(`record batch: record count ${count}`);
-  const problem = recordsProblem(data, count);
+  const problem = recordsProblem(data, count, keyedOnly);
   if (problem !== null) return { error: 'INVALID_RECORD', message: `record batch, decompressed ${name} payload: ${problem.message} (record ${problem.record} of ${count})` };
   return null;
 }

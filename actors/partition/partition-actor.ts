@@ -424,7 +424,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     }
     let r;
     try {
-      r = log.append(buf, { leaderEpoch: this.leaderEpoch, timestampType: policy.logAppendTime ? 'logAppend' : 'create' });
+      r = log.append(buf, { leaderEpoch: this.leaderEpoch, timestampType: policy.logAppendTime ? 'logAppend' : 'create', keyedOnly: policy.compacted });
     } catch (err) {
       const mapped = kafkaErrorForStorage(err);
       if (mapped === null) throw err;

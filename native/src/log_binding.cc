@@ -101,7 +101,7 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     return l;
   }
 
-  // append(buf, out, assignOffsets, leaderEpoch|null, logAppendTime, nowMs, durable)
+  // append(buf, out, assignOffsets, leaderEpoch|null, logAppendTime, nowMs, durable, keyedOnly)
   Napi::Value Append(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     PartitionLog& l = writableLog(env);
@@ -116,6 +116,7 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     o.logAppendTime = info[4].ToBoolean();
     o.nowMs = int64Arg(info, 5);
     o.durable = info[6].ToBoolean();
+    o.keyedOnly = info[7].ToBoolean();
     AppendResult r = guarded(env, [&] { return l.append(data, buf.ByteLength(), o); });
     out[0] = static_cast<double>(r.baseOffset);
     out[1] = static_cast<double>(r.lastOffset);

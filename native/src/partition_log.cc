@@ -117,7 +117,7 @@ AppendResult PartitionLog::append(uint8_t* data, size_t length, const AppendOpti
     // payloads are walked after decompression, before the append.
     batch::RecordsProblem problem;
     if ((h.attributes & batch::kCompressionMask) == 0 &&
-        !batch::walkRecords(data + pos + batch::kHeaderSize, h.sizeInBytes() - batch::kHeaderSize, h.recordCount, &problem)) {
+        !batch::walkRecords(data + pos + batch::kHeaderSize, h.sizeInBytes() - batch::kHeaderSize, h.recordCount, options.keyedOnly, &problem)) {
       throw StorageFailure(ErrorCode::InvalidRecords, std::string(problem.what) + " (record " + std::to_string(problem.record) + " of " +
                                                           std::to_string(h.recordCount) + ", batch at byte " + std::to_string(pos) + ")");
     }

@@ -39,6 +39,7 @@ struct AppendOptions {
   bool logAppendTime;
   int64_t nowMs;
   bool durable;          // fdatasync before returning
+  bool keyedOnly;        // every record must have a key (a compacted topic's leader append)
 };
 
 struct AppendResult {

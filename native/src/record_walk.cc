@@ -43,9 +43,10 @@ inline bool readInt32Varint(const uint8_t*& p, const uint8_t* end, int64_t* out)
 // Skips a length-prefixed field; -1 is null. Kafka reads any other negative
 // length as null too, but no client writes one and not every client would
 // read it back the same way: it is refused.
-inline bool skipBytes(const uint8_t*& p, const uint8_t* end, bool nullable) {
+inline bool skipBytes(const uint8_t*& p, const uint8_t* end, bool nullable, bool* wasNull = nullptr) {
   int64_t n;
   if (!readInt32Varint(p, end, &n)) return false;
+  if (wasNull != nullptr) *wasNull = n == -1;
   if (n == -1 && nullable) return true;
   if (n < 0 || n > end - p) return false;
   p += n;
@@ -54,13 +55,15 @@ inline bool skipBytes(const uint8_t*& p, const uint8_t* end, bool nullable) {
 
 // One record's body, [p, end): attributes, timestamp delta, offset delta,
 // key, value, headers.
-const char* bodyProblem(const uint8_t* p, const uint8_t* end) {
+const char* bodyProblem(const uint8_t* p, const uint8_t* end, bool keyedOnly) {
   int64_t v;
   if (p == end) return "record body is empty";
   p++;  // attributes
   if (!readVarint(p, end, 10, &v)) return "record timestamp delta is not a varint within the record";
   if (!readInt32Varint(p, end, &v)) return "record offset delta is not a varint within the record";
-  if (!skipBytes(p, end, true)) return "record key length runs past the record";
+  bool nullKey = false;
+  if (!skipBytes(p, end, true, &nullKey)) return "record key length runs past the record";
+  if (nullKey && keyedOnly) return "record has no key, which a compacted topic requires";
   if (!skipBytes(p, end, true)) return "record value length runs past the record";
   int64_t headers;
   if (!readInt32Varint(p, end, &headers) || headers < 0) return "record header count is not a count";
@@ -76,7 +79,7 @@ const char* bodyProblem(const uint8_t* p, const uint8_t* end) {
 
 }  // namespace
 
-bool walkRecords(const uint8_t* p, size_t size, int32_t count, RecordsProblem* problem) {
+bool walkRecords(const uint8_t* p, size_t size, int32_t count, bool keyedOnly, RecordsProblem* problem) {
   const uint8_t* end = p + size;
   for (int32_t i = 0; i < count; i++) {
     int64_t length;
@@ -88,7 +91,7 @@ bool walkRecords(const uint8_t* p, size_t size, int32_t count, RecordsProblem* p
       *problem = {"record length runs past the batch", i};
       return false;
     }
-    if (const char* what = bodyProblem(p, p + length)) {
+    if (const char* what = bodyProblem(p, p + length, keyedOnly)) {
       *problem = {what, i};
       return false;
     }

@@ -18,7 +18,8 @@ struct RecordsProblem {
   int32_t record;
 };
 
-// True when the records are whole; otherwise fills *problem.
-bool walkRecords(const uint8_t* p, size_t size, int32_t count, RecordsProblem* problem);
+// True when the records are whole (and, with keyedOnly, each has a key, as a
+// compacted topic requires); otherwise fills *problem.
+bool walkRecords(const uint8_t* p, size_t size, int32_t count, bool keyedOnly, RecordsProblem* problem);
 
 }  // namespace samsa::batch

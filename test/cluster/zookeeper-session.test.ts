@@ -185,3 +185,18 @@ test('writes in flight when the server dies are sent again once it is back: none
     t.is(`${data} v${stat.version}`, '1 v1', `/v/s${i} set once`);
   }
 });
+
+test('a request waiting for a reconnect when the session expires fails SESSION_EXPIRED at once, not after its request timeout', async (t) => {
+  const s = await ZkSession.connect(zk().connectString + freshChroot(), { sessionTimeoutMs: 1_000, connectionTimeoutMs: 10_000, requestTimeoutMs: 20_000 });
+  t.teardown(() => s.close());
+  await s.create('/here', null);
+  // The event loop held past the session timeout: no pings, the server expires the session and closes the connection.
+  const until = Date.now() + 4_000;
+  while (Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  const started = Date.now();
+  // Sent on the dead connection: lost with it, sent again, then waiting for a session the server has expired.
+  const err = await t.throwsAsync(s.get('/here'), { instanceOf: ZkError });
+  t.is(err!.code, 'SESSION_EXPIRED');
+  t.true(Date.now() - started < 10_000, `failed after ${Date.now() - started} ms`);
+  t.true(s.expired);
+});

@@ -71,3 +71,17 @@ test('append refuses records that do not parse with INVALID_RECORDS and writes n
 function withRecordBody(body: number[]): Buffer {
   return Buffer.from([body.length * 2, ...body]);
 }
+
+test('keyedOnly: a record without a key is refused by append and by recordsProblem; a follower append (no keyedOnly) keeps it', (t) => {
+  const dir = tempDir(t);
+  const log = PartitionLog.open(dir);
+  t.teardown(() => log.close());
+  const keyless = encodeBatch({ records: [{ key: 'k', value: 'a' }, { key: null, value: 'b' }] });
+  t.deepEqual(recordsProblem(keyless.subarray(61), 2, true), { record: 1, message: 'record has no key, which a compacted topic requires' });
+  t.is(recordsProblem(keyless.subarray(61), 2), null);
+  const err = t.throws(() => log.append(Buffer.from(keyless), { keyedOnly: true }));
+  t.true(isStorageError(err, 'INVALID_RECORDS'), String(err));
+  t.is(log.logEndOffset, 0);
+  t.is(log.append(Buffer.from(encodeBatch({ records: [{ key: 'k', value: 'a' }, { key: '', value: 'empty key is a key' }] })), { keyedOnly: true }).baseOffset, 0);
+  t.is(log.append(Buffer.from(keyless)).baseOffset, 2);
+});

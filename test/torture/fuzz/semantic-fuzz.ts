@@ -332,8 +332,9 @@ function produceCode(body: unknown): number {
   return (body as { responses: Array<{ partitionResponses: Array<{ errorCode: number }> }> }).responses[0]!.partitionResponses[0]!.errorCode;
 }
 
+/** Keyed records: any topic may have been made compacted (cleanup.policy, or log.cleanup.policy broker-wide), which refuses keyless ones. */
 async function produceTo(c: WireClient, topic: string, partition: number, records: number): Promise<number> {
-  const batch = encodeRecordBatchSync({ records: Array.from({ length: records }, (_, i) => ({ key: null, value: Buffer.from(`v${i}`), headers: [], timestamp: BigInt(Date.now()) })), compression: 0 });
+  const batch = encodeRecordBatchSync({ records: Array.from({ length: records }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`), headers: [], timestamp: BigInt(Date.now()) })), compression: 0 });
   const res = await c.request(0, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: topic as TopicName, partitionData: [{ index: partition, records: batch }] }] });
   return res.responses[0]!.partitionResponses[0]!.errorCode;
 }
@@ -345,7 +346,7 @@ async function produceTo(c: WireClient, topic: string, partition: number, record
  */
 async function produceGood(c: WireClient, s: State, partition: number, records: number, defaults = true): Promise<void> {
   const values = Array.from({ length: records }, () => Buffer.from(`good-${s.rnd.int(0, 1e9)}`));
-  const batch = encodeRecordBatchSync({ records: values.map((value) => ({ key: null, value, headers: [], timestamp: BigInt(Date.now()) })), compression: 0 });
+  const batch = encodeRecordBatchSync({ records: values.map((value, i) => ({ key: Buffer.from(`k${i}`), value, headers: [], timestamp: BigInt(Date.now()) })), compression: 0 });
   const res = await c.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: FUZZ_TOPIC as TopicName, partitionData: [{ index: partition, records: batch }] }] });
   const p = res.responses[0]!.partitionResponses[0]!;
   if (p.errorCode !== 0) {
