@@ -150,8 +150,8 @@ export class ClusterNode {
       );
       catalog.onConfigChange((type, name) => started.activeController?.configChanged(type === 'topics' ? name : null));
       catalog.attachReplication(fetchers, {
-        highWatermark: (k, hw, isrSize) => {
-          broker.ackWaits.advance(k, hw, isrSize);
+        highWatermark: (k, hw, isrSize, leaderEpoch) => {
+          broker.ackWaits.advance(k, hw, isrSize, leaderEpoch);
           broker.fetchWatch.notify(k);
         },
         abandoned: (k) => broker.ackWaits.abandon(k),

@@ -5,20 +5,33 @@
  * here, or the request's timeout. The high watermark moves with follower
  * fetches (the replica-fetch path reports it) and ISR changes; both run on
  * the broker's thread, so waking costs no cross-thread message.
+ *
+ * A wait holds only in the leader epoch its batch was appended in. The
+ * append's answer crosses to this thread after the append, so leadership may
+ * move in between: a wait parked after its partition was given up here, or
+ * still parked when the partition is led again in a newer epoch, fails
+ * NOT_LEADER_OR_FOLLOWER. Between the two epochs this broker may have
+ * followed another leader and truncated the batch away; the new epoch's high
+ * watermark passing its offsets says nothing about it.
  */
 
 export type AckOutcome = { readonly ok: true; readonly isrSize: number } | { readonly ok: false; readonly error: 'REQUEST_TIMED_OUT' | 'NOT_LEADER_OR_FOLLOWER' };
 
 interface AckWaiter {
   readonly requiredOffset: bigint;
+  readonly leaderEpoch: number;
   settle(o: AckOutcome): void;
 }
 
 /** A limit on everything: parked produce partitions across all connections. */
 export const MAX_PARKED_ACKS = 100_000;
 
+const NOT_LEADER: AckOutcome = { ok: false, error: 'NOT_LEADER_OR_FOLLOWER' };
+
 export class AckWaits {
   private readonly byKey = new Map<string, Set<AckWaiter>>();
+  /** What was last heard of each partition: led in `epoch`, or given up after leading in it. */
+  private readonly leadership = new Map<string, { readonly epoch: number; readonly leads: boolean }>();
   private parked = 0;
   private closed = false;
 
@@ -26,9 +39,11 @@ export class AckWaits {
     return this.parked;
   }
 
-  /** Resolves once the high watermark of `key` reaches `requiredOffset` (everything below it replicated). */
-  wait(key: string, requiredOffset: bigint, timeoutMs: number): Promise<AckOutcome> {
-    if (this.closed) return Promise.resolve({ ok: false, error: 'NOT_LEADER_OR_FOLLOWER' });
+  /** Resolves once the high watermark of `key` reaches `requiredOffset` (everything below it replicated) in `leaderEpoch`. */
+  wait(key: string, requiredOffset: bigint, leaderEpoch: number, timeoutMs: number): Promise<AckOutcome> {
+    if (this.closed) return Promise.resolve(NOT_LEADER);
+    const heard = this.leadership.get(key);
+    if (heard !== undefined && (heard.epoch > leaderEpoch || (heard.epoch === leaderEpoch && !heard.leads))) return Promise.resolve(NOT_LEADER);
     if (this.parked >= MAX_PARKED_ACKS || timeoutMs <= 0) return Promise.resolve({ ok: false, error: 'REQUEST_TIMED_OUT' });
     return new Promise((resolve) => {
       let set = this.byKey.get(key);
@@ -36,6 +51,7 @@ export class AckWaits {
       const waiters = set;
       const waiter: AckWaiter = {
         requiredOffset,
+        leaderEpoch,
         settle: (o) => {
           clearTimeout(timer);
           if (waiters.delete(waiter)) this.parked--;
@@ -49,18 +65,25 @@ export class AckWaits {
     });
   }
 
-  /** The leader's high watermark of `key` is now `highWatermark`, with `isrSize` in sync. */
-  advance(key: string, highWatermark: bigint, isrSize: number): void {
+  /** This broker leads `key` in `leaderEpoch`, its high watermark now `highWatermark`, with `isrSize` in sync. */
+  advance(key: string, highWatermark: bigint, isrSize: number, leaderEpoch: number): void {
+    const heard = this.leadership.get(key);
+    if (heard === undefined || heard.epoch < leaderEpoch || (heard.epoch === leaderEpoch && !heard.leads)) this.leadership.set(key, { epoch: leaderEpoch, leads: true });
     const set = this.byKey.get(key);
     if (set === undefined) return;
-    for (const w of [...set]) if (highWatermark >= w.requiredOffset) w.settle({ ok: true, isrSize });
+    for (const w of [...set]) {
+      if (w.leaderEpoch < leaderEpoch) w.settle(NOT_LEADER);
+      else if (w.leaderEpoch === leaderEpoch && highWatermark >= w.requiredOffset) w.settle({ ok: true, isrSize });
+    }
   }
 
-  /** This broker no longer leads `key`: its waiting produces fail (the client retries at the new leader). */
+  /** This broker no longer leads `key`: its waiting produces fail (the client retries at the new leader), and so do those parked later for an epoch up to the last one it led in. */
   abandon(key: string): void {
+    const heard = this.leadership.get(key);
+    if (heard !== undefined) this.leadership.set(key, { epoch: heard.epoch, leads: false });
     const set = this.byKey.get(key);
     if (set === undefined) return;
-    for (const w of [...set]) w.settle({ ok: false, error: 'NOT_LEADER_OR_FOLLOWER' });
+    for (const w of [...set]) w.settle(NOT_LEADER);
   }
 
   close(): void {

@@ -58,6 +58,8 @@ export interface Replication {
   readonly highWatermark: bigint;
   readonly isrSize: number;
   readonly minIsr: number;
+  /** The offsets partition's leader epoch at the append. */
+  readonly leaderEpoch: number;
 }
 
 export interface LoadAnswer {

@@ -132,7 +132,7 @@ export class GroupCoordinatorBehaviour implements Behaviour<CoordinatorMessage, 
     if (result.records.length > 0) {
       try {
         const r = await this.#log!.append(encodeRecordsBatch(result.records, this.#now(ctx)));
-        replicate = { partition: this.partition, requiredOffset: r.lastOffset + 1n, highWatermark: r.highWatermark, isrSize: r.isrSize, minIsr: r.minIsr };
+        replicate = { partition: this.partition, requiredOffset: r.lastOffset + 1n, highWatermark: r.highWatermark, isrSize: r.isrSize, minIsr: r.minIsr, leaderEpoch: r.leaderEpoch };
       } catch (err) {
         return this.#appendFailed(err, result, current, ctx);
       }

@@ -13,6 +13,8 @@ export interface AppendedRange {
   readonly isrSize: number;
   /** min.insync.replicas in force. */
   readonly minIsr: number;
+  /** The leader epoch of the append (-1 where there is none). */
+  readonly leaderEpoch: number;
 }
 
 export interface OffsetsLog {
@@ -40,7 +42,7 @@ export class MemoryOffsetsLog implements OffsetsLog {
     copy.writeBigInt64BE(baseOffset, 0);
     this.batches.push(copy);
     this.#next += BigInt(count);
-    return { baseOffset, lastOffset: this.#next - 1n, highWatermark: this.#next, isrSize: 1, minIsr: 1 };
+    return { baseOffset, lastOffset: this.#next - 1n, highWatermark: this.#next, isrSize: 1, minIsr: 1, leaderEpoch: -1 };
   }
 
   async *readAll(): AsyncIterable<Buffer> {

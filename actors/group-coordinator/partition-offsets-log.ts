@@ -30,7 +30,7 @@ export class PartitionOffsetsLog implements OffsetsLog {
     const r = (await this.#ref.ask({ t: 'append', records: batch, transactional: false }, { timeoutMs: ASK_TIMEOUT_MS })) as AppendResult;
     if (r.error !== undefined) throw Object.assign(new Error(r.message ?? r.error), { kafkaError: r.error });
     const count = batch.readInt32BE(57);
-    return { baseOffset: r.baseOffset, lastOffset: r.baseOffset + BigInt(count - 1), highWatermark: r.highWatermark, isrSize: r.isrSize, minIsr: r.minIsr };
+    return { baseOffset: r.baseOffset, lastOffset: r.baseOffset + BigInt(count - 1), highWatermark: r.highWatermark, isrSize: r.isrSize, minIsr: r.minIsr, leaderEpoch: r.leaderEpoch };
   }
 
   async *readAll(): AsyncIterable<Buffer> {

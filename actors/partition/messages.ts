@@ -180,6 +180,8 @@ export interface AppendResult {
   readonly isrSize: number;
   /** min.insync.replicas in force. */
   readonly minIsr: number;
+  /** The leader epoch the batch was appended in (-1 on a single node): an acks=-1 wait holds only while it leads in that epoch. */
+  readonly leaderEpoch: number;
 }
 
 export interface ReadResult {

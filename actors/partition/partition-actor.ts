@@ -318,8 +318,12 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       // The next fetch starts at the leader's log start; that append moves this log's start up to it.
       log.truncateTo(log.logStartOffset);
       this.epochs!.clear();
-    } else if (offset < BigInt(log.logEndOffset)) {
-      log.truncateTo(Number(offset));
+    } else {
+      if (offset < BigInt(log.logEndOffset)) log.truncateTo(Number(offset));
+      // Also when no record goes: an epoch this replica began as leader and
+      // wrote nothing in starts at the log end, and kept, it would be the
+      // last fetched epoch again, the leader would answer the same divergence,
+      // and the follower would never fetch (Kafka's truncateFromEnd).
       this.epochs!.truncateTo(BigInt(log.logEndOffset));
     }
     const end = BigInt(log.logEndOffset);
@@ -396,7 +400,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const isrSize = this.replicaState?.isr.length ?? 1;
     // A single node is its own whole ISR, whatever min.insync.replicas says.
     const minIsr = this.role === null ? 1 : (this.policy?.minInsyncReplicas ?? 1);
-    const none = { baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, highWatermark: -1n, lastOffset: -1n, isrSize, minIsr };
+    const none = { baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, highWatermark: -1n, lastOffset: -1n, isrSize, minIsr, leaderEpoch: this.leaderEpoch };
     if (log === null) return { ...none, error: 'NOT_LEADER_OR_FOLLOWER', message: 'partition is not open' };
     if (this.role?.role === 'follower') return { ...none, error: 'NOT_LEADER_OR_FOLLOWER', message: 'this replica follows' };
     const policy = this.policy!;

@@ -49,7 +49,7 @@ export interface PartitionAssignmentState {
 
 /** The broker's parts a catalog wakes when a high watermark moves outside a fetch (an ISR change). */
 export interface HighWatermarkListener {
-  highWatermark(key: string, highWatermark: bigint, isrSize: number): void;
+  highWatermark(key: string, highWatermark: bigint, isrSize: number, leaderEpoch: number): void;
   abandoned(key: string): void;
 }
 
@@ -293,7 +293,7 @@ export class ClusterCatalog implements TopicCatalog {
     if (leads) {
       this.led.set(k, { topic, topicId, partition, leaderEpoch, replicas: st.replicas, isr: st.isr, partitionEpoch: st.partitionEpoch });
       if (current === undefined) for (const l of this.leadershipListeners) l(topic, partition, true);
-      this.hwListener?.highWatermark(k, pos.highWatermark, st.isr.length);
+      this.hwListener?.highWatermark(k, pos.highWatermark, st.isr.length, leaderEpoch);
       return null;
     }
     this.following.set(k, { leader, leaderEpoch });
@@ -374,7 +374,7 @@ export class ClusterCatalog implements TopicCatalog {
     this.o.log.info(`${k}: ISR [${taken.isr.join(',')}] (partition epoch ${taken.partitionEpoch})`);
     const configs = this.configs.get(l.topic) ?? {};
     const pos = await this.o.host.openPartition({ name: l.topic, id: l.topicId }, l.partition, logPolicy(this.dynamic, new Map(Object.entries(configs))), now.leaderEpoch, { role: 'leader', brokerId: this.o.brokerId, replicas: now.replicas, isr: taken.isr, partitionEpoch: taken.partitionEpoch });
-    this.hwListener?.highWatermark(k, pos.highWatermark, taken.isr.length);
+    this.hwListener?.highWatermark(k, pos.highWatermark, taken.isr.length, now.leaderEpoch);
     return true;
   }
 

@@ -3,7 +3,7 @@
  * can SIGKILL it, pause it, read its RSS, and see whether it died on its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
@@ -26,6 +26,8 @@ export interface BrokerProcessOptions {
   /** Run as this user and group (root can then be denied by file modes). */
   readonly uid?: number;
   readonly gid?: number;
+  /** Every line of stderr also appended here, each start marked: the whole story of a broker restarted many times. */
+  readonly stderrFile?: string;
 }
 
 export interface Exit {
@@ -61,6 +63,19 @@ export class BrokerProcess {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {}) });
     const tail = { text: '' };
     child.stderr!.on('data', (b: Buffer) => (tail.text = (tail.text + b.toString()).slice(-STDERR_KEEP_BYTES)));
+    if (opts.stderrFile !== undefined) {
+      const file = createWriteStream(opts.stderrFile, { flags: 'a' });
+      file.write(`${new Date().toISOString()} --- started, pid ${child.pid}\n`);
+      // Each whole line stamped with the time it arrived, to be set beside the faults' times.
+      let partial = '';
+      child.stderr!.on('data', (b: Buffer) => {
+        const lines = (partial + b.toString()).split('\n');
+        partial = lines.pop()!;
+        const at = new Date().toISOString();
+        if (lines.length > 0) file.write(lines.map((l) => `${at} ${l}\n`).join(''));
+      });
+      child.stderr!.once('end', () => file.end(partial === '' ? '' : `${new Date().toISOString()} ${partial}\n`));
+    }
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => fail(new Error(`broker did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);

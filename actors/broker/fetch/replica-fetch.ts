@@ -96,7 +96,7 @@ export async function serveReplicaFetch(broker: BrokerCore, req: ReplicaFetchReq
       }
       const r = o.value;
       if (r.advanced) {
-        broker.ackWaits.advance(s.key, r.highWatermark, r.isrSize);
+        broker.ackWaits.advance(s.key, r.highWatermark, r.isrSize, r.leaderEpoch);
         broker.fetchWatch.notify(s.key);
       }
       if (r.proposeIsr !== undefined) broker.controller.proposeIsr?.(s.topic, s.partition, r.proposeIsr, r.leaderEpoch, r.partitionEpoch);

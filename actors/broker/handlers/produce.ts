@@ -135,7 +135,7 @@ async function replicated(broker: BrokerCore, slots: ReadonlyArray<{ topic: stri
       const required = r.lastOffset + 1n;
       let isrSize = r.isrSize;
       if (r.highWatermark < required) {
-        const w = await broker.ackWaits.wait(partitionKey(slot.topic, slot.index), required, timeoutMs);
+        const w = await broker.ackWaits.wait(partitionKey(slot.topic, slot.index), required, r.leaderEpoch, timeoutMs);
         if (!w.ok) {
           out[slot.item] = { error: w.error, message: w.error === 'REQUEST_TIMED_OUT' ? `the ISR did not have the records within ${timeoutMs} ms` : 'leadership moved before the ISR had the records' };
           return;

@@ -26,7 +26,7 @@ export async function replicatedCode(ctx: RequestContext, r: Replication | undef
   if (r === undefined) return NONE;
   let isrSize = r.isrSize;
   if (r.highWatermark < r.requiredOffset) {
-    const w = await ctx.broker.ackWaits.wait(partitionKey(OFFSETS_TOPIC, r.partition), r.requiredOffset, ctx.broker.config.get('offsets.commit.timeout.ms') as number);
+    const w = await ctx.broker.ackWaits.wait(partitionKey(OFFSETS_TOPIC, r.partition), r.requiredOffset, r.leaderEpoch, ctx.broker.config.get('offsets.commit.timeout.ms') as number);
     if (!w.ok) return w.error === 'REQUEST_TIMED_OUT' ? ErrorCode.REQUEST_TIMED_OUT : ErrorCode.NOT_COORDINATOR;
     isrSize = w.isrSize;
   }

@@ -96,6 +96,7 @@ export class NetCluster {
       port: BROKER_PORT,
       wrap: this.net.wrap(host),
       logLevel: 'info',
+      stderrFile: join(this.o.dir, `broker-${id}.log`),
       overrides: {
         'zookeeper.connect': this.zookeeperConnect,
         'broker.id': id,
