@@ -89,6 +89,7 @@ export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, s
     const override = overrides.get(topicName);
     return override !== undefined ? parseValue(def, override, 'topic') : broker.topicDefault(def);
   };
+  const cleanupPolicy = v('cleanup.policy') as string[];
   return {
     segmentBytes: v('segment.bytes') as number,
     segmentMs: v('segment.ms') as number,
@@ -101,8 +102,8 @@ export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, s
     logAppendTime: v('message.timestamp.type') === 'LogAppendTime',
     flushMessages: v('flush.messages') as number,
     flushMs: v('flush.ms') as number,
-    cleanupPolicy: v('cleanup.policy') as string[],
-    compacted: (v('cleanup.policy') as string[]).includes('compact'),
+    cleanupPolicy,
+    compacted: cleanupPolicy.includes('compact'),
     compression: CODEC_IDS[v('compression.type') as string] ?? -1,
     downConversion: v('message.downconversion.enable') as boolean,
     minInsyncReplicas: v('min.insync.replicas') as number,

@@ -53,6 +53,16 @@ export function compressedRecordsProblem(buf: Buffer, size: number, compression:
   return null;
 }
 
+/**
+ * A keyless record in the uncompressed batch at the start of `buf`, for a
+ * compacted topic: the append's walk checks this itself, but a batch stored
+ * recompressed reaches the append compressed and is not walked there.
+ */
+export function keylessRecordProblem(buf: Buffer): CompressedRecordsProblem | null {
+  const problem = recordsProblem(buf.subarray(RECORDS_AT), buf.readInt32BE(RECORD_COUNT_AT), true);
+  return problem === null ? null : { error: 'INVALID_RECORD', message: `record batch: ${problem.message} (record ${problem.record})` };
+}
+
 function corrupt(message: string): CompressedRecordsProblem {
   return { error: 'CORRUPT_MESSAGE', message };
 }

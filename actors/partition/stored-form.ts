@@ -7,10 +7,7 @@
  */
 import { batchCompression, isLegacyMagic, LegacyFormatError, ProtocolError, recompressBatch, upConvertMessageSet } from '../../protocol/index.js';
 import type { LogPolicy } from '../config/index.js';
-import { recordsProblem } from '../../native/index.js';
-
-const RECORD_COUNT_AT = 57;
-const RECORDS_AT = 61;
+import { keylessRecordProblem } from './compressed-records-check.js';
 
 export type StoredForm = { ok: true; records: Buffer } | { ok: false; error: string; message: string };
 
@@ -28,10 +25,9 @@ export function upConverted(records: Buffer, policy: LogPolicy): StoredForm {
 /** One checked batch in the topic's codec (the producer's when compression.type is producer). */
 export function recompressed(batch: Buffer, policy: LogPolicy): StoredForm {
   if (policy.compression < 0 || batchCompression(batch) === policy.compression) return { ok: true, records: batch };
-  // The append walks only uncompressed batches (and scanBatch compressed ones): one produced uncompressed and stored compressed is walked here.
   if (policy.compacted && batchCompression(batch) === 0) {
-    const problem = recordsProblem(batch.subarray(RECORDS_AT), batch.readInt32BE(RECORD_COUNT_AT), true);
-    if (problem !== null) return { ok: false, error: 'INVALID_RECORD', message: `record batch: ${problem.message} (record ${problem.record})` };
+    const problem = keylessRecordProblem(batch);
+    if (problem !== null) return { ok: false, ...problem };
   }
   let out: Buffer;
   try {
