@@ -44,25 +44,33 @@ export class Ensemble {
     return this.servers.map((s) => s.address).join(',');
   }
 
-  /** Resolves once a quorum of the running members serves: a majority of the ensemble in a mode. */
-  async serving(timeoutMs = 30_000): Promise<void> {
+  /**
+   * Resolves with the leading member once a quorum of the running members
+   * serves: a majority of the ensemble in a mode, one of them leading (the
+   * standalone server of an ensemble of 1). Asked in one round, so the leader
+   * named is one that answered beside a quorum, not one `srvr` later.
+   */
+  async serving(timeoutMs = 30_000): Promise<ZooKeeperServer> {
     const deadline = Date.now() + timeoutMs;
     const quorum = Math.floor(this.servers.length / 2) + 1;
     for (let attempt = 0; attempt < 10_000 && Date.now() < deadline; attempt++) {
       const modes = await Promise.all(this.servers.map((s) => (s.running ? s.mode() : Promise.resolve(null))));
-      if (modes.filter((m) => m !== null).length >= quorum) return;
+      const leading = modes.findIndex((m) => m === 'leader' || m === 'standalone');
+      if (leading >= 0 && modes.filter((m) => m !== null).length >= quorum) return this.servers[leading]!;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`ZooKeeper ensemble of ${this.servers.length}: no quorum serving within ${timeoutMs} ms`);
   }
 
-  /** The member that leads the quorum (the standalone server of an ensemble of 1). */
-  async leader(): Promise<ZooKeeperServer | undefined> {
-    for (const s of this.servers) {
-      const m = s.running ? await s.mode() : null;
-      if (m === 'leader' || m === 'standalone') return s;
-    }
-    return undefined;
+  /** The member that leads the quorum, asked until one answers so within `timeoutMs` (a loaded machine may leave one `srvr` unanswered). */
+  async leader(timeoutMs = 10_000): Promise<ZooKeeperServer> {
+    return this.serving(timeoutMs);
+  }
+
+  /** Starts every member not running (after a kill or stop) and resolves once the quorum serves. */
+  async restoreAll(timeoutMs = 60_000): Promise<void> {
+    await Promise.all(this.servers.filter((s) => !s.running).map((s) => s.start(timeoutMs)));
+    await this.serving(timeoutMs);
   }
 
   async stop(): Promise<void> {
