@@ -27,6 +27,7 @@ export interface NativeLogHandle {
   flush(): void;
   truncateTo(offset: number): number;
   advanceLogStart(offset: number): number;
+  replaceSegments(firstBase: number, endOffset: number, expected: Float64Array, cleanedPath: string): boolean;
   recoveryReport(): { segmentsScanned: number; bytesTruncated: number; segmentsDeleted: number; indexesRebuilt: number };
   close(): void;
   injectWriteFault(errnoName: string, bytesBeforeFailure: number): void;

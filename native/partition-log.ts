@@ -319,6 +319,25 @@ export class PartitionLog {
   }
 
   /**
+   * Log compaction's swap: the cleaned file at `cleanedPath` (whole v2
+   * batches of offsets in [firstBase, endOffset)) replaces the sealed
+   * segments it was made from, named with the sizes the cleaner read. False,
+   * and the file removed, when those segments changed meanwhile (retention,
+   * truncation); a file that is not a whole log is refused with a
+   * StorageError. Crash-safe: see native/src/segment_swap.cc.
+   */
+  replaceSegments(firstBase: number, endOffset: number, replaced: readonly { baseOffset: number; bytes: number }[], cleanedPath: string): boolean {
+    assertOffset(firstBase, 'firstBase');
+    assertOffset(endOffset, 'endOffset');
+    const expected = new Float64Array(replaced.length * 2);
+    replaced.forEach((s, i) => {
+      expected[2 * i] = s.baseOffset;
+      expected[2 * i + 1] = s.bytes;
+    });
+    return this.#writable().replaceSegments(firstBase, endOffset, expected, cleanedPath);
+  }
+
+  /**
    * Deletes the oldest non-active segments past retention.ms (by their newest
    * timestamp, or their file's mtime when they have none) and retention.bytes
    * (while the rest still exceeds it).

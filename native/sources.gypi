@@ -23,6 +23,7 @@
       'native/src/segment_flusher.cc',
       'native/src/partition_log.cc',
       'native/src/log_recovery.cc',
+      'native/src/segment_swap.cc',
       'native/src/log_registry.cc',
       'native/src/hash_binding.cc',
       'native/src/record_binding.cc',

@@ -130,6 +130,10 @@ void removeFile(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) throwSystemError(errno, "unlink", path);
 }
 
+void renameFile(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) throwSystemError(errno, "rename", from + " -> " + to);
+}
+
 bool fileExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;

@@ -51,6 +51,7 @@ void writeAt(const File& file, const uint8_t* data, size_t length, uint64_t offs
 void syncDirectory(const std::string& dir);
 void makeDirectory(const std::string& dir);
 void removeFile(const std::string& path);  // ENOENT is not an error
+void renameFile(const std::string& from, const std::string& to);
 bool fileExists(const std::string& path);
 std::vector<std::string> listDirectory(const std::string& dir);
 std::string joinPath(const std::string& dir, const std::string& name);

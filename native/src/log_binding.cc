@@ -57,6 +57,7 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
                            InstanceMethod("flush", &NativeLog::Flush),
                            InstanceMethod("truncateTo", &NativeLog::TruncateTo),
                            InstanceMethod("advanceLogStart", &NativeLog::AdvanceLogStart),
+                           InstanceMethod("replaceSegments", &NativeLog::ReplaceSegments),
                            InstanceMethod("recoveryReport", &NativeLog::RecoveryReport),
                            InstanceMethod("close", &NativeLog::Close),
                            InstanceMethod("injectWriteFault", &NativeLog::InjectWriteFault),
@@ -238,6 +239,26 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     PartitionLog& l = writableLog(info.Env());
     int64_t offset = int64Arg(info, 0);
     return Napi::Number::New(info.Env(), guarded(info.Env(), [&] { return l.advanceLogStart(offset); }));
+  }
+
+  // replaceSegments(firstBase, endOffset, expected Float64Array [base, size, ...], cleanedPath) -> boolean
+  Napi::Value ReplaceSegments(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    PartitionLog& l = writableLog(env);
+    int64_t firstBase = int64Arg(info, 0);
+    int64_t endOffset = int64Arg(info, 1);
+    if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      throwInvalidArgument(env, "replaceSegments expects a Float64Array of (base, size) pairs");
+    }
+    Napi::Float64Array pairs = info[2].As<Napi::Float64Array>();
+    if (pairs.ElementLength() % 2 != 0) throwInvalidArgument(env, "replaceSegments expects (base, size) pairs");
+    if (!info[3].IsString()) throwInvalidArgument(env, "replaceSegments expects the cleaned file's path");
+    std::vector<std::pair<int64_t, uint64_t>> expected;
+    for (size_t i = 0; i + 1 < pairs.ElementLength(); i += 2) {
+      expected.emplace_back(static_cast<int64_t>(pairs[i]), static_cast<uint64_t>(pairs[i + 1]));
+    }
+    std::string path = info[3].As<Napi::String>();
+    return Napi::Boolean::New(env, guarded(env, [&] { return l.replaceSegments(firstBase, endOffset, expected, path); }));
   }
 
   Napi::Value RecoveryReport(const Napi::CallbackInfo& info) {

@@ -94,6 +94,7 @@ void PartitionLog::recover(int64_t recoveryPoint, int64_t logStartOffset, int64_
   makeDirectory(dir_);
   std::vector<int64_t> bases;
   std::vector<std::string> names = listDirectory(dir_);
+  completeSwaps(names);
   for (const std::string& name : names) {
     int64_t base = parseSegmentName(name, kLogSuffix);
     if (base >= 0) bases.push_back(base);

@@ -113,6 +113,16 @@ class PartitionLog {
   // Advances the log start offset to `offset` (if higher) and deletes the
   // non-active segments wholly below it. Returns the number deleted.
   uint32_t advanceLogStart(int64_t offset);
+  // Swaps a cleaned segment in for the sealed segments it was made from: those
+  // whose bases lie in [firstBase, endOffset), where endOffset is the base of
+  // the segment after them. `expected` holds their (base, size) as the cleaner
+  // read them; if any differs (retention or truncation got there first) the
+  // cleaned file is dropped and false returned. Crash-safe by rename order:
+  // <cleaned> -> <firstBase>.<endOffset>.swap (a complete result from here
+  // on) -> old segments removed -> <firstBase>.log; recovery finishes a swap
+  // it finds. See swapFileName.
+  bool replaceSegments(int64_t firstBase, int64_t endOffset, const std::vector<std::pair<int64_t, uint64_t>>& expected,
+                       const std::string& cleanedPath);
   void close();
   void injectWriteFault(int err, int64_t bytesBeforeFailure);
 
@@ -121,6 +131,8 @@ class PartitionLog {
       : dir_(std::move(dir)), config_(config), flusher_([this](int64_t upTo) { advanceRecoveryPoint(upTo); }) {}
   void advanceRecoveryPoint(int64_t upTo);
   void recover(int64_t recoveryPoint, int64_t logStartOffset, int64_t nowMs);
+  // Recovery's first step: finishes every replacement whose .swap file exists.
+  void completeSwaps(std::vector<std::string>& names);
   // Walks the segment from byte 0, rebuilding its indexes and statistics, and
   // cuts it at the first malformed batch; batches holding offsets at or past
   // crcFromOffset must also pass their CRC. Returns bytes cut.

@@ -1,0 +1,216 @@
+/**
+ * Log compaction below the actors: the cleaning job and the native swap, over
+ * random streams of keyed records and tombstones, against a model; and the
+ * crash points of the swap protocol, reopened from the files a crash leaves.
+ */
+import test, { type ExecutionContext } from 'ava';
+import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PartitionLog } from '../../native/index.js';
+import { cleanLog, segmentPath, type CleanOutcome } from '../../actors/partition/cleaner/clean-job.js';
+import { cleanPlan, type CompactionPolicy } from '../../actors/partition/cleaner/clean-plan.js';
+import { decodeRecordBatchSync, encodeRecordBatchSync } from '../../protocol/records/record-batch.js';
+import { recordBatches } from '../../protocol/records/batch-header.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const SEGMENT_BYTES = 4096;
+const policy: CompactionPolicy = {
+  segmentBytes: SEGMENT_BYTES,
+  deleteRetentionMs: 86_400_000,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+  minCleanableDirtyRatio: 0,
+  maxDecompressedBytes: 1 << 30,
+};
+const settings = { dedupeBufferBytes: 1 << 20, ioMaxBytesPerSecond: Infinity };
+
+interface Stored {
+  offset: number;
+  key: string;
+  value: string | null;
+}
+
+/** Every record in the log, in offset order, read from offset 0 as a consumer would. */
+function readAll(log: PartitionLog): Stored[] {
+  const out: Stored[] = [];
+  let offset = log.logStartOffset;
+  for (let guard = 0; guard < 100_000 && offset < log.logEndOffset; guard++) {
+    const r = log.read(offset, 1 << 20);
+    if (r.views.length === 0) break;
+    for (const view of r.views) {
+      for (const b of recordBatches(Buffer.from(view))) {
+        for (const rec of decodeRecordBatchSync(b).records) out.push({ offset: Number(rec.offset), key: rec.key!.toString(), value: rec.value === null ? null : rec.value.toString() });
+      }
+    }
+    offset = r.nextOffset;
+  }
+  return out;
+}
+
+/** The latest value per key of a record stream (tombstones delete), by key. */
+function latest(records: readonly Stored[]): Stored[] {
+  const m = new Map<string, Stored>();
+  for (const r of records) {
+    if (r.value === null) m.delete(r.key);
+    else m.set(r.key, r);
+  }
+  return [...m.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function batch(records: Array<{ key: string; value: string | null }>, compression = 0, ts = Date.now()): Buffer {
+  return encodeRecordBatchSync({ records: records.map((r) => ({ key: Buffer.from(r.key), value: r.value === null ? null : Buffer.from(r.value), timestamp: BigInt(ts) })), compression });
+}
+
+async function clean(log: PartitionLog, firstDirty: number, nowMs = Date.now(), over: Partial<CompactionPolicy> = {}, dedupeBufferBytes = settings.dedupeBufferBytes): Promise<CleanOutcome> {
+  const plan = cleanPlan({ log, firstDirtyOffset: firstDirty, highWatermark: log.logEndOffset, policy: { ...policy, ...over }, settings: { ...settings, dedupeBufferBytes }, keepBatchesEndingAt: [], nowMs });
+  const outcome = await cleanLog(plan.args);
+  for (const g of outcome.groups) log.replaceSegments(g.firstBase, g.endOffset, g.replaced, g.cleanedPath);
+  return outcome;
+}
+
+function openLog(t: ExecutionContext, dir = tempDir(t)): PartitionLog {
+  const log = PartitionLog.open(dir, { segmentBytes: SEGMENT_BYTES });
+  t.teardown(() => log.close());
+  return log;
+}
+
+/** A seeded generator (mulberry32): the same stream every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('random keyed streams and tombstones through many cleanings keep the model latest-per-key view at unchanged offsets', async (t) => {
+  for (const [seed, compression] of [[1, 0], [2, 3], [3, 1]] as const) {
+    const log = openLog(t);
+    const rand = random(seed);
+    const written: Stored[] = [];
+    let checkpoint = 0;
+    let removed = 0;
+    for (let round = 0; round < 12; round++) {
+      for (let b = 0; b < 20; b++) {
+        const recs = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => {
+          const key = `k${Math.floor(rand() * 40)}`;
+          return { key, value: rand() < 0.15 ? null : `v${written.length}-${'x'.repeat(Math.floor(rand() * 30))}` };
+        });
+        const r = log.append(batch(recs, compression));
+        recs.forEach((rec, i) => written.push({ offset: r.baseOffset + i, ...rec }));
+      }
+      const outcome = await clean(log, checkpoint);
+      checkpoint = outcome.cleanedUpTo;
+      removed += outcome.recordsRemoved;
+      const stored = readAll(log);
+      const byOffset = new Map(written.map((w) => [w.offset, w]));
+      for (const s of stored) t.deepEqual(s, byOffset.get(s.offset), `seed ${seed}: offset ${s.offset} holds what was written there`);
+      t.deepEqual(latest(stored), latest(written), `seed ${seed} round ${round}: the latest value of every key`);
+      for (let i = 1; i < stored.length; i++) t.true(stored[i]!.offset > stored[i - 1]!.offset);
+    }
+    t.true(removed > 0, `seed ${seed}: records were removed (${removed})`);
+    t.true(readAll(log).length < written.length / 2, `seed ${seed}: the log shrank`);
+    t.is(log.logEndOffset, written.length, 'the log end is where it was');
+  }
+});
+
+test('tombstones stay until delete.retention.ms has passed for their segment, then go with every older value', async (t) => {
+  const log = openLog(t);
+  const old = Date.now() - 10_000;
+  log.append(batch([{ key: 'a', value: '1' }, { key: 'b', value: '1' }], 0, old));
+  log.append(batch([{ key: 'a', value: null }], 0, old));
+  // Fill past a segment so the tombstone's segment is sealed.
+  for (let i = 0; i < 60; i++) log.append(batch([{ key: `f${i}`, value: 'y'.repeat(80) }], 0, old));
+  await clean(log, 0, Date.now(), { deleteRetentionMs: 60_000 });
+  t.deepEqual(readAll(log).filter((r) => r.key === 'a'), [{ offset: 2, key: 'a', value: null }], 'the tombstone stays, the value it deletes goes');
+  await clean(log, 0, Date.now(), { deleteRetentionMs: 1_000 });
+  t.deepEqual(readAll(log).filter((r) => r.key === 'a'), [], 'past delete.retention.ms the tombstone goes too');
+  t.deepEqual(readAll(log).filter((r) => r.key === 'b'), [{ offset: 1, key: 'b', value: '1' }]);
+});
+
+test('a dedupe buffer smaller than the dirty keys cleans in passes, each one correct', async (t) => {
+  const log = openLog(t);
+  const written: Stored[] = [];
+  for (let i = 0; i < 400; i++) {
+    const rec = { key: `key-${i % 150}`, value: `v${i}` };
+    const r = log.append(batch([rec]));
+    written.push({ offset: r.baseOffset, ...rec });
+  }
+  let checkpoint = 0;
+  let passes = 0;
+  for (; passes < 20 && checkpoint < log.segments().at(-1)!.baseOffset; passes++) {
+    const outcome = await clean(log, checkpoint, Date.now(), {}, 60 * 64);
+    t.true(outcome.cleanedUpTo > checkpoint, 'each pass moves the checkpoint');
+    checkpoint = outcome.cleanedUpTo;
+    t.deepEqual(latest(readAll(log)), latest(written));
+  }
+  t.true(passes > 1, `${passes} passes`);
+});
+
+test('the swap protocol: a crash leaving .cleaned keeps the old log; one leaving the .swap, before or after the old segments went, gives the cleaned one', async (t) => {
+  const build = (dir: string): PartitionLog => {
+    const log = PartitionLog.open(dir, { segmentBytes: SEGMENT_BYTES });
+    for (let i = 0; i < 300; i++) log.append(batch([{ key: `k${i % 7}`, value: `v${i}` }]));
+    return log;
+  };
+  for (const crashAt of ['cleaned', 'swap', 'swap-after-removals'] as const) {
+    const dir = tempDir(t, crashAt);
+    const log = build(dir);
+    const before = readAll(log);
+    const plan = cleanPlan({ log, firstDirtyOffset: 0, highWatermark: log.logEndOffset, policy, settings, keepBatchesEndingAt: [], nowMs: Date.now() });
+    const outcome = await cleanLog(plan.args);
+    t.true(outcome.groups.length > 0);
+    // What a completed cleaning reads, from a copy of the directory.
+    const segmentsBefore = log.segments();
+    log.close();
+    const g = outcome.groups[0]!;
+    if (crashAt !== 'cleaned') {
+      renameSync(g.cleanedPath, join(dir, `${String(g.firstBase).padStart(20, '0')}.${String(g.endOffset).padStart(20, '0')}.swap`));
+      if (crashAt === 'swap-after-removals') for (const r of g.replaced.slice(0, Math.ceil(g.replaced.length / 2))) rmSync(segmentPath(dir, r.baseOffset));
+    }
+    const reopened = openLog(t, dir);
+    t.false(readdirSync(dir).some((n) => n.endsWith('.swap') || n.endsWith('.cleaned')), `${crashAt}: no swap or cleaned file is left`);
+    const after = readAll(reopened);
+    t.deepEqual(latest(after), latest(before), `${crashAt}: every latest value`);
+    if (crashAt === 'cleaned') {
+      t.deepEqual(after, before, 'exactly the records it had');
+      t.deepEqual(reopened.segments().map((s) => s.baseOffset), segmentsBefore.map((s) => s.baseOffset));
+    } else {
+      const inGroup = (r: Stored) => r.offset >= g.firstBase && r.offset < g.endOffset;
+      t.true(after.filter(inGroup).length < before.filter(inGroup).length, `${crashAt}: the group's range is the cleaned result`);
+      t.deepEqual(after.filter((r) => !inGroup(r)), before.filter((r) => !inGroup(r)), `${crashAt}: nothing outside the group changed`);
+      t.false(reopened.segments().some((s) => s.baseOffset > g.firstBase && s.baseOffset < g.endOffset), 'no replaced segment survives');
+    }
+  }
+});
+
+test('a swap refuses segments that changed after the cleaner read them, and a cleaned file that is not a whole log', async (t) => {
+  const dir = tempDir(t);
+  const log = openLog(t, dir);
+  for (let i = 0; i < 300; i++) log.append(batch([{ key: `k${i % 7}`, value: `v${i}` }]));
+  const before = readAll(log);
+  const plan = cleanPlan({ log, firstDirtyOffset: 0, highWatermark: log.logEndOffset, policy, settings, keepBatchesEndingAt: [], nowMs: Date.now() });
+  const outcome = await cleanLog(plan.args);
+  const g = outcome.groups[0]!;
+  const copy = `${g.cleanedPath}.copy`;
+  copyFileSync(g.cleanedPath, copy);
+  t.false(log.replaceSegments(g.firstBase, g.endOffset, g.replaced.map((r) => ({ ...r, bytes: r.bytes + 1 })), g.cleanedPath), 'a size that differs');
+  t.deepEqual(readAll(log), before, 'a refused swap changes nothing');
+  t.false(existsSync(g.cleanedPath), 'the refused file is removed');
+  const garbled = `${g.cleanedPath}`;
+  copyFileSync(copy, garbled);
+  const { openSync, writeSync, closeSync } = await import('node:fs');
+  const fd = openSync(garbled, 'r+');
+  writeSync(fd, Buffer.from([0xff, 0xff]), 0, 2, 70);
+  closeSync(fd);
+  t.throws(() => log.replaceSegments(g.firstBase, g.endOffset, g.replaced, garbled), { message: /not a whole log/ });
+  t.false(existsSync(garbled));
+  copyFileSync(copy, g.cleanedPath);
+  t.true(log.replaceSegments(g.firstBase, g.endOffset, g.replaced, g.cleanedPath));
+  t.deepEqual(latest(readAll(log)), latest(before));
+  t.true(readAll(log).length < before.length);
+  rmSync(copy);
+});
