@@ -30,6 +30,7 @@ import { PartitionRouter } from './partition-router.js';
 import { setAsideStrayPartitions } from './stray-partitions.js';
 import { WriterPool } from './writer-pool.js';
 import { rateLimitedLog } from './net/rate-limited-log.js';
+import { LogCleaner } from './log-cleaner.js';
 
 /** How long shutdown waits for requests already read before closing connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -79,6 +80,8 @@ export class Broker implements BrokerCore {
   private timers: NodeJS.Timeout[] = [];
   private lastRetentionMs: number;
   private stopping: Promise<void> | null = null;
+  /** The log cleaner; null with log.cleaner.enable=false. */
+  cleaner: LogCleaner | null = null;
   advertised: Endpoint = { host: '127.0.0.1', port: 0 };
   boundPorts: number[] = [];
 
@@ -150,6 +153,18 @@ export class Broker implements BrokerCore {
       throw err;
     }
     broker.startTimers();
+    if (config.get('log.cleaner.enable') === true) {
+      broker.cleaner = await LogCleaner.start({
+        dataDir,
+        partitions: router,
+        threads: config.get('log.cleaner.threads') as number,
+        dedupeBufferBytes: config.get('log.cleaner.dedupe.buffer.size') as number,
+        ioMaxBytesPerSecond: config.get('log.cleaner.io.max.bytes.per.second') as number,
+        backoffMs: config.get('log.cleaner.backoff.ms') as number,
+        log,
+      });
+      router.onDataDeleted = (key) => broker.cleaner?.forget(key);
+    }
     return broker;
   }
 
@@ -273,6 +288,7 @@ export class Broker implements BrokerCore {
     this.fetchWatch.close();
     this.ackWaits.close();
     await closing;
+    await this.cleaner?.stop();
     await this.checkpoint(true);
     if (this.config.get('zookeeper.connect') !== null) await this.checkpointHighWatermarks();
     await this.system.stop();

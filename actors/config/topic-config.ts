@@ -26,6 +26,11 @@ export interface LogPolicy {
   readonly downConversion: boolean;
   /** min.insync.replicas: acks=-1 produce needs an ISR this large. */
   readonly minInsyncReplicas: number;
+  /** The log cleaner's topic settings (used when `compacted`). */
+  readonly deleteRetentionMs: number;
+  readonly minCleanableDirtyRatio: number;
+  readonly minCompactionLagMs: number;
+  readonly maxCompactionLagMs: number;
 }
 
 const CODEC_IDS: Readonly<Record<string, number>> = { producer: -1, uncompressed: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
@@ -107,5 +112,9 @@ export function logPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, s
     compression: CODEC_IDS[v('compression.type') as string] ?? -1,
     downConversion: v('message.downconversion.enable') as boolean,
     minInsyncReplicas: v('min.insync.replicas') as number,
+    deleteRetentionMs: v('delete.retention.ms') as number,
+    minCleanableDirtyRatio: v('min.cleanable.dirty.ratio') as number,
+    minCompactionLagMs: v('min.compaction.lag.ms') as number,
+    maxCompactionLagMs: v('max.compaction.lag.ms') as number,
   };
 }

@@ -21,7 +21,7 @@ export function attachGroupCoordinator(broker: BrokerCore, system: ActorSystem, 
   const client = registerGroupCoordinator(system, {
     settings,
     prepare: () => {
-      topicReady ??= ensureOffsetsTopic(broker.controller, settings.offsetsTopicPartitions).catch((err) => {
+      topicReady ??= ensureOffsetsTopic(broker.controller, settings.offsetsTopicPartitions, settings.offsetsTopicSegmentBytes).catch((err) => {
         topicReady = null;
         throw err;
       });

@@ -15,6 +15,7 @@ const PROPERTIES: ReadonlyArray<[keyof GroupSettings, string, number]> = [
   ['offsetsRetentionCheckIntervalMs', 'offsets.retention.check.interval.ms', 1],
   ['offsetMetadataMaxBytes', 'offset.metadata.max.bytes', 1],
   ['offsetsTopicPartitions', 'offsets.topic.num.partitions', 1],
+  ['offsetsTopicSegmentBytes', 'offsets.topic.segment.bytes', 1],
 ];
 
 export function groupSettingsFromConfig(config: BrokerConfig, overrides: Partial<GroupSettings> = {}): GroupSettings {

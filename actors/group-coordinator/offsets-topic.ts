@@ -7,9 +7,7 @@
 import type { TopicCatalog } from '../controller/catalog.js';
 import { OFFSETS_TOPIC } from './actor-messages.js';
 
-const OFFSETS_TOPIC_SEGMENT_BYTES = '104857600';
-
-export async function ensureOffsetsTopic(controller: TopicCatalog, partitions: number): Promise<void> {
+export async function ensureOffsetsTopic(controller: TopicCatalog, partitions: number, segmentBytes: number): Promise<void> {
   const existing = controller.topic(OFFSETS_TOPIC);
   if (existing !== undefined) {
     // a topic made elsewhere with another partition count would send groups to the wrong coordinator
@@ -24,7 +22,7 @@ export async function ensureOffsetsTopic(controller: TopicCatalog, partitions: n
     replicationFactor: -1,
     configs: new Map([
       ['cleanup.policy', 'compact'],
-      ['segment.bytes', OFFSETS_TOPIC_SEGMENT_BYTES],
+      ['segment.bytes', String(segmentBytes)],
     ]),
   });
   if (!created.ok && created.error !== 'TOPIC_ALREADY_EXISTS') throw new Error(`creating ${OFFSETS_TOPIC} failed: ${created.error} ${created.message}`);

@@ -20,6 +20,8 @@ export interface GroupSettings {
   readonly offsetMetadataMaxBytes: number;
   /** offsets.topic.num.partitions */
   readonly offsetsTopicPartitions: number;
+  /** offsets.topic.segment.bytes: the topic's segment.bytes when it is created */
+  readonly offsetsTopicSegmentBytes: number;
   /** groups one shard holds; a join that would create more is refused (COORDINATOR_NOT_AVAILABLE) */
   readonly maxGroupsPerShard: number;
 }
@@ -35,6 +37,7 @@ export const defaultGroupSettings: GroupSettings = {
   offsetsRetentionCheckIntervalMs: 600000,
   offsetMetadataMaxBytes: 4096,
   offsetsTopicPartitions: 50,
+  offsetsTopicSegmentBytes: 104857600,
   maxGroupsPerShard: 100_000,
 };
 

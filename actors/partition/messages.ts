@@ -4,6 +4,8 @@
  * Offsets travel as bigint, as the protocol carries them.
  */
 import type { LogPolicy } from '../config/index.js';
+import type { CleanedGroup } from './cleaner/clean-job.js';
+import type { CleanerSettings } from './cleaner/clean-plan.js';
 
 export const PARTITION_KIND = 'partition';
 
@@ -159,7 +161,19 @@ export type PartitionMessage =
   | { readonly t: 'describe' }
   | { readonly t: 'maintain'; readonly producerIdExpirationMs: number; readonly retention: boolean }
   | { readonly t: 'flush' }
+  /** The log cleaner's question: what may be cleaned, from its checkpoint on (null unless the partition is open and compacted). */
+  | { readonly t: 'cleanPlan'; readonly firstDirtyOffset: number; readonly settings: CleanerSettings }
+  /** The log cleaner's cleaned segments, to be swapped in. */
+  | { readonly t: 'swapCleaned'; readonly groups: readonly CleanedGroup[] }
   | { readonly t: 'close'; readonly deleteData: boolean };
+
+export interface SwapCleanedResult {
+  readonly swapped: number;
+  /** groups whose segments changed meanwhile (retention, truncation): not swapped, their files removed */
+  readonly refused: number;
+  readonly logStartOffset: number;
+  readonly sizeBytes: number;
+}
 
 /** A Kafka error name (the broker maps it to a code) and a message. */
 export interface PartitionError {

@@ -32,8 +32,11 @@ import type {
   ReplicaFetchRequest,
   ReplicaFetchResult,
   ReplicationRole,
+  SwapCleanedResult,
 } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
+import { cleanPlan, type CleanerSettings, type CleanPlan } from './cleaner/clean-plan.js';
+import type { CleanedGroup } from './cleaner/clean-job.js';
 import { firstRecordAtOrAfter, firstRecordAtOrAfterScanning, recordWithTimestamp } from './timestamp-lookup.js';
 import { kafkaErrorForStorage } from './storage-errors.js';
 
@@ -86,6 +89,8 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   private replicaState: LeaderReplicaState | null = null;
   /** Kept only with a role: the offset below which every ISR member has the records. */
   private hw = 0n;
+  /** The lowest offset this log was truncated to since the cleaner last planned: what lay above it and was clean is gone, and the new records there are dirty. */
+  private truncatedTo = Infinity;
 
   constructor(readonly address: ActorAddress) {}
 
@@ -153,6 +158,10 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
         return this.describe();
       case 'maintain':
         return this.maintain(now, msg.producerIdExpirationMs, msg.retention);
+      case 'cleanPlan':
+        return this.cleanPlanFor(msg.firstDirtyOffset, msg.settings, now);
+      case 'swapCleaned':
+        return this.swapCleaned(msg.groups);
       case 'flush': {
         const log = this.openLog();
         log.flush();
@@ -328,6 +337,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     }
     const end = BigInt(log.logEndOffset);
     if (this.hw > end) this.hw = end;
+    this.truncatedTo = Math.min(this.truncatedTo, log.logEndOffset);
     this.remember(log);
     this.rebuildProducers(log, nowMs);
     return this.position();
@@ -581,6 +591,37 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     let size = 0;
     for (const s of log.segments()) size += s.bytes;
     return { sizeBytes: size, logStartOffset: BigInt(log.logStartOffset), logEndOffset: BigInt(log.logEndOffset), recoveryPoint: BigInt(log.recoveryPoint), leaderEpoch: this.leaderEpoch, highWatermark: this.role === null ? -1n : this.hw };
+  }
+
+  /** What the log cleaner may clean now; null unless open and compacted. */
+  private cleanPlanFor(firstDirtyOffset: number, settings: CleanerSettings, nowMs: number): CleanPlan | null {
+    const log = this.log;
+    const policy = this.policy;
+    if (log === null || policy === null || !policy.compacted) return null;
+    const plan = cleanPlan({
+      log,
+      firstDirtyOffset: Math.min(firstDirtyOffset, this.truncatedTo),
+      highWatermark: Number(this.highWatermark(log)),
+      policy,
+      settings,
+      keepBatchesEndingAt: this.producers.newestBatchEnds(),
+      nowMs,
+    });
+    this.truncatedTo = Infinity;
+    return plan;
+  }
+
+  /** Swaps the cleaner's segments in; a group whose segments changed meanwhile is dropped (the next cleaning redoes it). */
+  private swapCleaned(groups: readonly CleanedGroup[]): SwapCleanedResult {
+    const log = this.openLog();
+    let swapped = 0;
+    let refused = 0;
+    for (const g of groups) {
+      if (log.replaceSegments(g.firstBase, g.endOffset, g.replaced, g.cleanedPath)) swapped++;
+      else refused++;
+    }
+    this.remember(log);
+    return { swapped, refused, logStartOffset: log.logStartOffset, sizeBytes: log.segments().reduce((n, s) => n + s.bytes, 0) };
   }
 
   /** Retention, flush.ms and producer expiry, on the broker's maintenance tick. */

@@ -109,6 +109,16 @@ export class ProducerStateTable {
     entry.lastUpdateMs = nowMs;
   }
 
+  /** The last offset of each producer's newest batch: the log cleaner keeps those batches whole, so a producer's sequence survives compaction. */
+  newestBatchEnds(): number[] {
+    const out: number[] = [];
+    for (const entry of this.producers.values()) {
+      const last = entry.batches.at(-1);
+      if (last !== undefined) out.push(Number(last.lastOffset));
+    }
+    return out;
+  }
+
   /** Drops producers idle for longer than `producer.id.expiration.ms`. */
   expire(nowMs: number, expirationMs: number): number {
     let dropped = 0;

@@ -46,7 +46,8 @@ export interface PlanInput {
 export function cleanPlan(p: PlanInput): CleanPlan {
   const all = p.log.segments();
   const logStart = p.log.logStartOffset;
-  const firstDirty = Math.max(p.firstDirtyOffset, logStart);
+  // A checkpoint outside the log (a topic deleted and made again, a log emptied) means the whole log is dirty, as in Kafka.
+  const firstDirty = p.firstDirtyOffset < logStart || p.firstDirtyOffset > p.log.logEndOffset ? logStart : p.firstDirtyOffset;
   // The active segment is never cleaned, nor a segment holding offsets at or
   // past the high watermark or records newer than min.compaction.lag.ms.
   let uncleanable = all.length - 1;
