@@ -187,6 +187,25 @@ test('the swap protocol: a crash leaving .cleaned keeps the old log; one leaving
   }
 });
 
+test('views read before a swap stay readable after it; small cleaned segments are merged up to segment.bytes', async (t) => {
+  const log = openLog(t);
+  const fill = () => {
+    for (let i = 0; i < 400; i++) log.append(batch([{ key: `k${i % 5}`, value: `v${i}-${'p'.repeat(40)}` }]));
+  };
+  fill();
+  const held = log.read(0, 1 << 20);
+  const copies = held.views.map((v) => Buffer.from(v));
+  const first = await clean(log, 0);
+  t.deepEqual(held.views.map((v) => Buffer.from(v)), copies, 'the old views still read the old bytes');
+  // Groups are formed by the sizes read (as Kafka's groupSegmentsBySize): segments cleaned small merge in the next cleaning.
+  fill();
+  const segmentsBefore = log.segments().length;
+  const second = await clean(log, first.cleanedUpTo);
+  t.true(second.groups.some((g) => g.replaced.length > 1), 'a group merges several segments');
+  t.true(log.segments().length <= segmentsBefore - 8, `${segmentsBefore} segments became ${log.segments().length}`);
+  t.true(log.segments().every((s, i, all) => i === all.length - 1 || s.bytes <= SEGMENT_BYTES));
+});
+
 test('a swap refuses segments that changed after the cleaner read them, and a cleaned file that is not a whole log', async (t) => {
   const dir = tempDir(t);
   const log = openLog(t, dir);
