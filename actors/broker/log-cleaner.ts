@@ -119,7 +119,7 @@ export class LogCleaner {
       const before = this.#stats.get(key);
       this.#stats.set(key, { dirtyRatio: 0, cleanedUpTo: this.checkpoint.get(key) ?? 0, cleanings: (before?.cleanings ?? 0) + 1, lastCleaning: { ...figures, swapped: swap.swapped, refused: swap.refused } });
       this.o.log.info(
-        `log cleaner: ${key} cleaned to ${outcome.cleanedUpTo}: ${outcome.recordsRemoved} of ${outcome.recordsRead} records removed, ${outcome.bytesRead} bytes read, ${outcome.bytesWritten} written, ${swap.swapped} segment groups swapped in ${outcome.elapsedMs} ms (${outcome.throttledMs} ms throttled)`,
+        `log cleaner: ${key} (dirty ratio ${plan.dirtyRatio.toFixed(2)}${plan.overdue ? ', past max.compaction.lag.ms' : ''}) cleaned to ${outcome.cleanedUpTo}: ${outcome.recordsRemoved} of ${outcome.recordsRead} records removed, ${outcome.bytesRead} bytes read, ${outcome.bytesWritten} written, ${swap.swapped} segment groups swapped in ${outcome.elapsedMs} ms (${outcome.throttledMs} ms throttled)`,
       );
       await this.#writeCheckpoint();
     } catch (err) {

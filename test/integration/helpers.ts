@@ -81,7 +81,8 @@ export async function kafkajsReadPartition(broker: { bootstrap: string }, topic:
   await cluster.connect();
   try {
     await cluster.addTargetTopic(topic);
-    const b = await cluster.findBroker({ nodeId: '0' });
+    const leader = cluster.findTopicPartitionMetadata(topic).find((m) => m.partitionId === partition)?.leader ?? 0;
+    const b = await cluster.findBroker({ nodeId: String(leader) });
     const out: FetchedMessage[] = [];
     let offset = from;
     for (;;) {
@@ -103,6 +104,7 @@ interface KafkajsCluster {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   addTargetTopic(topic: string): Promise<void>;
+  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
   findBroker(o: { nodeId: string }): Promise<{
     fetch(o: object): Promise<{ responses: Array<{ partitions: Array<{ errorCode: number; highWatermark: string; messages: Array<{ offset: string; key: Buffer | null; value: Buffer | null; headers?: Record<string, Buffer>; timestamp: string }> }> }> }>;
   }>;

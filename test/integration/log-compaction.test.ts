@@ -55,6 +55,14 @@ test('a compacted topic is cleaned in the background to each key’s latest valu
       { name: 'min.cleanable.dirty.ratio', value: '0.01' },
     ] }],
   });
+  const described = await admin.describeConfigs({ resources: [{ type: 2, name: TOPIC }, { type: 4, name: String(broker.config.brokerId) }], includeSynonyms: false });
+  const entry = (r: number, name: string) => described.resources[r]!.configEntries.find((e) => e.configName === name)?.configValue;
+  t.is(entry(0, 'min.cleanable.dirty.ratio'), '0.01', 'DescribeConfigs reports the topic’s cleaner settings');
+  t.is(entry(0, 'delete.retention.ms'), '86400000');
+  t.is(entry(0, 'max.compaction.lag.ms'), '9223372036854775807');
+  t.is(entry(1, 'log.cleaner.threads'), '1', 'and the broker’s');
+  t.is(entry(1, 'log.cleaner.backoff.ms'), '100');
+  t.is(entry(1, 'log.cleaner.dedupe.buffer.size'), '134217728');
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();
