@@ -1,7 +1,8 @@
 /** Conformance with the Python clients: confluent-kafka (librdkafka) and kafka-python. */
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import { hasPythonModule, PYTHON, run, withBroker } from './helpers.js';
+import { hasPythonModule, kafkaFor, PYTHON, run, withBroker } from './helpers.js';
+import { waitFor } from '../cluster/wait-for.js';
 
 const confluent = hasPythonModule('confluent_kafka');
 const kafkaPython = hasPythonModule('kafka');
@@ -52,4 +53,35 @@ withKafkaPython('kafka-python: unknown topic without auto-creation and oversized
   t.teardown(() => broker.stop());
   const r = await py(t, 'kafka-python-errors', broker.bootstrap);
   t.deepEqual(r, { unknown: 'KafkaTimeoutError', too_large: 'MessageSizeTooLargeError', out_of_range: 'OffsetOutOfRangeError', still_serving: 1 });
+});
+
+both('a compacted topic with tombstones written by confluent-kafka (idempotent, gzip): confluent-kafka and kafka-python read each key’s latest value from the beginning once it is cleaned', async (t) => {
+  const broker = await withBroker({ 'log.cleaner.backoff.ms': 100 });
+  t.teardown(() => broker.stop());
+  const admin = kafkaFor(broker).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'py-compacted', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '2048' }, { name: 'min.cleanable.dirty.ratio', value: '0.01' }] }] });
+  await admin.disconnect();
+  type Row = [number, string, string | null];
+  const written = (await py(t, 'compacted-produce', broker.bootstrap, 'py-compacted', '40', 'gzip')).records as Row[];
+  t.is(written.length, 800);
+  const latest = (rows: readonly Row[]) => {
+    const m = new Map<string, Row>();
+    for (const r of rows) {
+      if (r[2] === null) m.delete(r[1]);
+      else m.set(r[1], r);
+    }
+    return [...m.values()].sort((a, b) => a[0] - b[0]);
+  };
+  const byOffset = new Map(written.map((r) => [r[0], r]));
+  let read: Row[] = [];
+  t.not(await waitFor(async () => {
+    read = (await py(t, 'compacted-read', broker.bootstrap, 'py-compacted', 'confluent')).records as Row[];
+    return read.length < written.length / 2;
+  }, 30_000), -1, `cleaned: ${read.length} of ${written.length} records left`);
+  for (const client of ['confluent', 'kafka-python']) {
+    const rows = client === 'confluent' ? read : ((await py(t, 'compacted-read', broker.bootstrap, 'py-compacted', client)).records as Row[]);
+    for (const r of rows) t.deepEqual(r, byOffset.get(r[0]), `${client}: offset ${r[0]} holds what was written there`);
+    t.deepEqual(latest(rows), latest(written), `${client}: every key’s latest value`);
+  }
 });

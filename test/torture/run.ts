@@ -18,7 +18,7 @@ import { runFaults } from '../cluster/faults/run-faults.js';
 import { networkMissing } from '../cluster/faults/network.js';
 
 const long = process.argv.includes('--long');
-const SCENARIOS = ['crash', 'torn', 'fuzz', 'slow', 'replication', 'faults'] as const;
+const SCENARIOS = ['crash', 'torn', 'fuzz', 'slow', 'replication', 'compaction', 'faults'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt < 0 ? null : new Set((process.argv[onlyAt + 1] ?? '').split(','));
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   if (runs('fuzz')) await fuzz();
   if (runs('slow')) await slow();
   if (runs('replication')) replication();
+  if (runs('compaction')) compaction();
   if (runs('faults')) await faults();
   rows.push(['total time', `${((Date.now() - t0) / 1000).toFixed(0)} s`]);
   rows.push(['problems', `${problems.length}`]);
@@ -115,6 +116,17 @@ function replication(): void {
   const replication = spawnSync(process.execPath, [ava, 'dist/test/cluster/replication.test.js', '--match', '*SIGKILL*'], { env: { ...process.env, SAMSA_REPLICATION_KILLS: String(kills) }, encoding: 'utf8', timeout: (kills * 60 + 300) * 1000 });
   if (replication.status !== 0) problems.push(`replication under ${kills} leader kills: ${(replication.stdout + replication.stderr).slice(-2000)}`);
   rows.push(['replication: leader kills under acks=all, nothing lost or doubled', replication.status === 0 ? `${kills}` : 'FAILED']);
+}
+
+function compaction(): void {
+  // The log cleaner under kill -9 at random moments while kafkajs writes a compacted topic.
+  const kills = long ? 100 : 6;
+  const ava = fileURLToPath(new URL('../../../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
+  const run = spawnSync(process.execPath, [ava, '--verbose', 'dist/test/torture/compaction-crash.test.js'], { env: { ...process.env, COMPACTION_CRASH_CYCLES: String(kills), COMPACTION_CRASH_SEED: String(seed) }, encoding: 'utf8', timeout: (kills * 20 + 300) * 1000 });
+  const said = run.stdout + run.stderr;
+  if (run.status !== 0) problems.push(`compaction under ${kills} kills: ${said.slice(-2000)}`);
+  const mid = /(\d+) of \d+ kills left a cleaning's file on disk/.exec(said)?.[1] ?? '?';
+  rows.push(['log cleaner: kill -9 while cleaning, every latest value kept', run.status === 0 ? `${kills} kills (${mid} mid-cleaning)` : 'FAILED']);
 }
 
 async function faults(): Promise<void> {

@@ -150,6 +150,63 @@ def kafka_python_errors(bootstrap):
     return out
 
 
+def compacted_produce(bootstrap, topic, rounds, codec):
+    """Keyed records and tombstones, idempotent: [offset, key, value or None] of each, as delivered."""
+    from confluent_kafka import Producer
+    p = Producer({'bootstrap.servers': bootstrap, 'enable.idempotence': True, 'compression.type': codec, 'linger.ms': 2})
+    out = []
+    errors = []
+
+    def cb(err, msg):
+        if err is not None:
+            errors.append(str(err))
+        else:
+            v = msg.value()
+            out.append([msg.offset(), msg.key().decode(), None if v is None else v.decode()])
+    for r in range(rounds):
+        for i in range(20):
+            key = 'k%d' % ((r * 7 + i) % 25)
+            value = None if (r % 5 == 4 and i < 2) else '%s@%d.%d' % (key, r, i)
+            p.produce(topic, key=key, value=value, on_delivery=cb)
+        p.flush(30)
+    if errors:
+        raise SystemExit('delivery errors: %s' % errors[:3])
+    return {'records': sorted(out)}
+
+
+def compacted_read(bootstrap, topic, client):
+    """Partition 0 from its beginning to its end: [offset, key, value or None] of each record."""
+    out = []
+    if client == 'confluent':
+        from confluent_kafka import Consumer, TopicPartition, OFFSET_BEGINNING
+        c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'unused', 'enable.auto.commit': False})
+        end = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)[1]
+        c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
+        idle = 0
+        while idle < 10 and (not out or out[-1][0] < end - 1):
+            batch = c.consume(1000, 1.0)
+            if not batch:
+                idle += 1
+            for m in batch:
+                if m.error():
+                    raise SystemExit(str(m.error()))
+                v = m.value()
+                out.append([m.offset(), m.key().decode(), None if v is None else v.decode()])
+        c.close()
+    else:
+        from kafka import KafkaConsumer, TopicPartition
+        c = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=5000)
+        tp = TopicPartition(topic, 0)
+        c.assign([tp])
+        c.seek_to_beginning(tp)
+        end = c.end_offsets([tp])[tp]
+        for m in c:
+            out.append([m.offset, m.key.decode(), None if m.value is None else m.value.decode()])
+            if m.offset >= end - 1:
+                break
+    return {'records': out}
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == 'confluent-admin':
@@ -162,6 +219,10 @@ def main():
         r = kafka_python_consume(args[0], args[1], int(args[2]))
     elif cmd == 'confluent-consume':
         r = confluent_consume(args[0], args[1], int(args[2]))
+    elif cmd == 'compacted-produce':
+        r = compacted_produce(args[0], args[1], int(args[2]), args[3])
+    elif cmd == 'compacted-read':
+        r = compacted_read(*args)
     elif cmd == 'kafka-python-errors':
         r = kafka_python_errors(*args)
     else:
