@@ -60,7 +60,8 @@ async function createTopic(cluster: Cluster, name: string, configs: Record<strin
 
 async function alterTopic(cluster: Cluster, name: string, config: string, value: string): Promise<void> {
   const c = cluster.any;
-  const res = await c.request(ApiKey.IncrementalAlterConfigs, c.version(ApiKey.IncrementalAlterConfigs), {
+  // The lean client negotiates only what it uses itself; v0 is served by every broker that has the API.
+  const res = await c.request(ApiKey.IncrementalAlterConfigs, 0, {
     resources: [{ resourceType: 2, resourceName: name, configs: [{ name: config, configOperation: 0, value }] }],
     validateOnly: false,
   });
