@@ -265,9 +265,10 @@ function cleanBatch(
   out.writeInt32BE(retained.length, RECORD_COUNT_OFFSET);
   if (batch.timestampType === 0) {
     // CreateTime: the newest retained record's (LogAppendTime keeps the append time).
-    let max = -1n;
-    for (const r of retained) if (batch.baseTimestamp + r.timestampDelta > max) max = batch.baseTimestamp + r.timestampDelta;
-    out.writeBigInt64BE(max, MAX_TIMESTAMP_OFFSET);
+    const baseTimestamp = Number(batch.baseTimestamp);
+    let max = -1;
+    for (const r of retained) if (baseTimestamp + r.timestampDelta > max) max = baseTimestamp + r.timestampDelta;
+    out.writeBigInt64BE(BigInt(max), MAX_TIMESTAMP_OFFSET);
   }
   out.writeUInt32BE(crc32c(out, ATTRIBUTES_OFFSET, out.length), CRC_OFFSET);
   return { bytes: out, removed };

@@ -20,19 +20,21 @@ export class OffsetMap {
     return this.#bytes;
   }
 
-  /** Records `offset` as the key's latest; false (and nothing recorded) when a new key would pass the bound. */
-  put(key: Buffer, offset: number): boolean {
-    const k = key.toString('latin1');
-    if (!this.#latest.has(k)) {
-      const cost = k.length + ENTRY_OVERHEAD_BYTES;
-      if (this.#bytes + cost > this.maxBytes) return false;
-      this.#bytes += cost;
+  /** Records `offset` as the key's latest (a key's bytes as latin1); false (and nothing recorded) when a new key would pass the bound. */
+  put(key: string, offset: number): boolean {
+    const size = this.#latest.size;
+    this.#latest.set(key, offset);
+    if (this.#latest.size === size) return true;
+    const cost = key.length + ENTRY_OVERHEAD_BYTES;
+    if (this.#bytes + cost > this.maxBytes) {
+      this.#latest.delete(key);
+      return false;
     }
-    this.#latest.set(k, offset);
+    this.#bytes += cost;
     return true;
   }
 
-  get(key: Buffer): number | undefined {
-    return this.#latest.get(key.toString('latin1'));
+  get(key: string): number | undefined {
+    return this.#latest.get(key);
   }
 }
