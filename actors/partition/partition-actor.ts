@@ -275,6 +275,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     const advanced = this.advanceHighWatermark();
     const epochStart = this.epochs!.endOffsetFor(this.leaderEpoch - 1, leo).endOffset;
     const joins = rs.joinable(msg.replicaId, this.hw, epochStart < 0n ? 0n : epochStart);
+    if (joins) rs.proposedAdd(msg.replicaId, nowMs);
     return { ...base, highWatermark: this.hw, advanced, ...(joins ? { proposeIsr: [...rs.isr, msg.replicaId].sort((a, b) => a - b) } : {}) };
   }
 

@@ -17,8 +17,24 @@ export interface FollowerState {
   lastFetchLeaderLeo: bigint;
 }
 
+/**
+ * How long a proposed ISR addition counts toward the high watermark without
+ * an answer. The AlterPartition is sent again for about ten seconds (20 x 500
+ * ms) and a committed change reaches the leader as the state written; past
+ * this bound the proposal is taken as refused, so a follower that died meanwhile
+ * cannot hold the high watermark back for good.
+ */
+export const PENDING_ISR_ADD_MAX_MS = 30_000;
+
 export class LeaderReplicaState {
   private readonly followers = new Map<number, FollowerState>();
+  /**
+   * Followers proposed for the ISR and not yet answered: Kafka's maximal ISR.
+   * ZooKeeper may hold the larger ISR before this leader hears of it (an
+   * answer lost or late), and the controller may elect any member of it, so
+   * the high watermark must not pass what they have either.
+   */
+  private readonly pendingAdds = new Map<number, number>();
 
   constructor(
     readonly selfId: number,
@@ -41,6 +57,7 @@ export class LeaderReplicaState {
 
   /** The same leader epoch with a new ISR or assignment (AlterPartition answered, a LeaderAndIsr of this epoch). */
   update(replicas: readonly number[], isr: readonly number[], partitionEpoch: number, nowMs: number): void {
+    this.pendingAdds.clear();
     this.replicas = replicas;
     this.isr = isr;
     this.partitionEpoch = partitionEpoch;
@@ -75,10 +92,20 @@ export class LeaderReplicaState {
     f.lastFetchMs = nowMs;
   }
 
-  /** The smallest log end offset in the ISR (this leader's included); -1n while a member's is unknown. */
-  isrMinimum(leaderLeo: bigint): bigint {
+  /** The leader proposed adding `id` to the ISR (AlterPartition sent): it counts toward the high watermark until answered. */
+  proposedAdd(id: number, nowMs: number): void {
+    if (!this.isr.includes(id) && !this.pendingAdds.has(id)) this.pendingAdds.set(id, nowMs);
+  }
+
+  /** The smallest log end offset in the maximal ISR (the ISR, this leader and proposed additions); -1n while a member's is unknown. */
+  isrMinimum(leaderLeo: bigint, nowMs = Date.now()): bigint {
     let min = leaderLeo;
-    for (const id of this.isr) {
+    const members = [...this.isr];
+    for (const [id, since] of this.pendingAdds) {
+      if (nowMs - since > PENDING_ISR_ADD_MAX_MS) this.pendingAdds.delete(id);
+      else if (!members.includes(id)) members.push(id);
+    }
+    for (const id of members) {
       if (id === this.selfId) continue;
       const f = this.followers.get(id);
       if (f === undefined || f.leo < 0n) return -1n;
