@@ -153,14 +153,14 @@ export class Broker implements BrokerCore {
       throw err;
     }
     broker.startTimers();
-    if (config.get('log.cleaner.enable') === true) {
+    if (config.get('log.cleaner.enable') === true && (config.get('log.cleaner.threads') as number) > 0) {
       broker.cleaner = await LogCleaner.start({
         dataDir,
         partitions: router,
         threads: config.get('log.cleaner.threads') as number,
         dedupeBufferBytes: config.get('log.cleaner.dedupe.buffer.size') as number,
         ioMaxBytesPerSecond: config.get('log.cleaner.io.max.bytes.per.second') as number,
-        backoffMs: config.get('log.cleaner.backoff.ms') as number,
+        backoffMs: Math.max(1, config.get('log.cleaner.backoff.ms') as number),
         log,
       });
       router.onDataDeleted = (key) => broker.cleaner?.forget(key);
