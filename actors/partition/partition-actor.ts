@@ -36,7 +36,7 @@ import type {
 } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
 import { cleanPlan, type CleanerSettings, type CleanPlan } from './cleaner/clean-plan.js';
-import type { CleanedGroup } from './cleaner/clean-job.js';
+import { segmentPath, type CleanedGroup } from './cleaner/clean-job.js';
 import { firstRecordAtOrAfter, firstRecordAtOrAfterScanning, recordWithTimestamp } from './timestamp-lookup.js';
 import { kafkaErrorForStorage } from './storage-errors.js';
 
@@ -645,7 +645,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
 /** A segment file's last-modified time; `fallbackMs` if it went away meanwhile (retention). */
 function segmentMtimeMs(dir: string, baseOffset: number, fallbackMs: number): number {
   try {
-    return Math.floor(statSync(join(dir, `${String(baseOffset).padStart(20, '0')}.log`)).mtimeMs);
+    return Math.floor(statSync(segmentPath(dir, baseOffset)).mtimeMs);
   } catch {
     return fallbackMs;
   }

@@ -12,6 +12,7 @@ import { cleanPlan, type CompactionPolicy } from '../../actors/partition/cleaner
 import { decodeRecordBatchSync, encodeRecordBatchSync } from '../../protocol/records/record-batch.js';
 import { recordBatches } from '../../protocol/records/batch-header.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { Random } from '../torture/harness/random.js';
 
 const SEGMENT_BYTES = 4096;
 const policy: CompactionPolicy = {
@@ -74,22 +75,11 @@ function openLog(t: ExecutionContext, dir = tempDir(t)): PartitionLog {
   return log;
 }
 
-/** A seeded generator (mulberry32): the same stream every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('random keyed streams and tombstones through many cleanings keep the model latest-per-key view at unchanged offsets', async (t) => {
   for (const [seed, compression] of [[1, 0], [2, 3], [3, 1]] as const) {
     const log = openLog(t);
-    const rand = random(seed);
+    const seeded = new Random(seed);
+    const rand = () => seeded.next();
     const written: Stored[] = [];
     let checkpoint = 0;
     let removed = 0;

@@ -13,27 +13,17 @@ import { join } from 'node:path';
 import { kafkaFor, kafkajsReadPartition } from '../integration/helpers.js';
 import { createTopic } from './harness/admin.js';
 import { BrokerProcess } from './harness/broker-process.js';
+import { Random } from './harness/random.js';
 
 const TOPIC = 'state';
 const KEYS = 40;
 const CYCLES = Number(process.env.COMPACTION_CRASH_CYCLES ?? 6);
 
-/** Seeded (mulberry32), so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('kill -9 at random moments of cleaning: every key keeps its latest acknowledged value at its offset', async (t) => {
   const seed = Number(process.env.COMPACTION_CRASH_SEED ?? Date.now() % 100_000);
   t.log(`seed ${seed}, ${CYCLES} kills`);
-  const rand = random(seed);
+  const seeded = new Random(seed);
+  const rand = () => seeded.next();
   const dataDir = mkdtempSync(join(tmpdir(), 'samsa-compaction-crash-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const overrides = { 'log.cleaner.backoff.ms': 20, 'log.cleaner.min.cleanable.ratio': 0.01 };

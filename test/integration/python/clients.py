@@ -96,20 +96,26 @@ def kafka_python_consume(bootstrap, topic, n):
     return {'count': len(records), 'digest': digest_of(records)}
 
 
-def confluent_consume(bootstrap, topic, n):
-    from confluent_kafka import Consumer, TopicPartition
-    c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'unused', 'enable.auto.commit': False})
-    c.assign([TopicPartition(topic, p, 0) for p in range(partitions_of(bootstrap, topic))])
-    records = []
+def confluent_messages(c, done):
+    """Messages of an assigned confluent-kafka consumer, a batch at a time, until done() or ten empty polls."""
     idle = 0
-    while len(records) < n and idle < 10:
+    while not done() and idle < 10:
         batch = c.consume(1000, 1.0)
         if not batch:
             idle += 1
         for m in batch:
             if m.error():
                 raise SystemExit(str(m.error()))
-            records.append((m.key(), m.value(), [(k, v) for k, v in (m.headers() or [])]))
+            yield m
+
+
+def confluent_consume(bootstrap, topic, n):
+    from confluent_kafka import Consumer, TopicPartition
+    c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'unused', 'enable.auto.commit': False})
+    c.assign([TopicPartition(topic, p, 0) for p in range(partitions_of(bootstrap, topic))])
+    records = []
+    for m in confluent_messages(c, lambda: len(records) >= n):
+        records.append((m.key(), m.value(), [(k, v) for k, v in (m.headers() or [])]))
     return {'count': len(records), 'digest': digest_of(records)}
 
 
@@ -182,16 +188,9 @@ def compacted_read(bootstrap, topic, client):
         c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'unused', 'enable.auto.commit': False})
         end = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)[1]
         c.assign([TopicPartition(topic, 0, OFFSET_BEGINNING)])
-        idle = 0
-        while idle < 10 and (not out or out[-1][0] < end - 1):
-            batch = c.consume(1000, 1.0)
-            if not batch:
-                idle += 1
-            for m in batch:
-                if m.error():
-                    raise SystemExit(str(m.error()))
-                v = m.value()
-                out.append([m.offset(), m.key().decode(), None if v is None else v.decode()])
+        for m in confluent_messages(c, lambda: out and out[-1][0] >= end - 1):
+            v = m.value()
+            out.append([m.offset(), m.key().decode(), None if v is None else v.decode()])
         c.close()
     else:
         from kafka import KafkaConsumer, TopicPartition
