@@ -1,7 +1,7 @@
 /** `samsa topics create|list|describe|delete|alter-config|elect-leaders|reassign|reassignments`. */
 import { flag, intOption, onlyOptions, option, UsageError, type ParsedArgs } from './args.js';
 import { ErrorCode } from '../protocol/index.js';
-import { KafkaClient, KafkaClientError } from './console/client.js';
+import { KafkaClient, KafkaClientError, type CleanerState } from './console/client.js';
 
 /** The partition is led as asked already: reported apart from failures. */
 const { ELECTION_NOT_NEEDED } = ErrorCode;
@@ -42,14 +42,19 @@ export async function topicsCommand(args: ParsedArgs, out: (line: string) => voi
         const topics = await client.metadata(name ? [name] : null);
         for (const t of topics) {
           if (t.errorCode !== 0) throw new UsageError(`topic ${t.name}: error ${t.errorCode}`);
-          const configs = (await client.describeTopicConfigs(t.name)).filter((c) => c.configSource === 1);
+          const all = await client.describeTopicConfigs(t.name);
+          const configs = all.filter((c) => c.configSource === 1);
           const rf = Math.max(0, ...t.partitionInfo.map((p) => p.replicas.length));
           out(`Topic: ${t.name}\tTopicId: ${t.id}\tPartitionCount: ${t.partitions}\tReplicationFactor: ${rf}\tConfigs: ${configs.map((c) => `${c.name}=${c.value}`).join(',')}`);
+          const compacted = (all.find((c) => c.name === 'cleanup.policy')?.value ?? '').split(',').includes('compact');
+          const cleaning = compacted ? await leadersCleanerStates(client, t.name, t.partitionInfo) : new Map<number, CleanerState>();
           for (const p of t.partitionInfo) {
             // A partition without a leader has no offsets to show.
             const offsets = p.leader < 0 ? 'offline' : `${(await client.listOffset(t.name, p.partition, -2n)).offset}..${(await client.listOffset(t.name, p.partition, -1n)).offset}`;
             const offline = p.offline.length > 0 ? `\tOffline: ${p.offline.join(',')}` : '';
-            out(`\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader < 0 ? 'none' : p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${offline}\tOffsets: ${offsets}`);
+            const c = cleaning.get(p.partition);
+            const dirty = !compacted || p.leader < 0 ? '' : c === undefined ? '\tDirtyRatio: unknown (no cleaner)' : `\tDirtyRatio: ${c.dirtyRatio.toFixed(2)}\tCleanedTo: ${c.firstDirtyOffset}\tCleanings: ${c.cleanings}`;
+            out(`\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader < 0 ? 'none' : p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${offline}\tOffsets: ${offsets}${dirty}`);
           }
         }
         break;
@@ -116,4 +121,13 @@ export async function topicsCommand(args: ParsedArgs, out: (line: string) => voi
   } finally {
     client.close();
   }
+}
+
+/** The cleaner state of each partition from its leader (each replica cleans its own log; the leader's is the one read). */
+async function leadersCleanerStates(client: KafkaClient, topic: string, partitions: readonly { partition: number; leader: number }[]): Promise<Map<number, CleanerState>> {
+  const byLeader = new Map<number, number[]>();
+  for (const p of partitions) if (p.leader >= 0) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partition]);
+  const out = new Map<number, CleanerState>();
+  for (const [leader, ps] of byLeader) for (const [p, c] of await client.cleanerStates(leader, topic, ps)) out.set(p, c);
+  return out;
 }

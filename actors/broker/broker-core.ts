@@ -8,6 +8,7 @@ import type { FetchWatch } from './fetch/fetch-watch.js';
 import type { AckWaits } from './ack-waits.js';
 import type { FetchSessionCache } from './fetch/session-cache.js';
 import type { PartitionRouter } from './partition-router.js';
+import type { LogCleaner } from './log-cleaner.js';
 
 export interface Endpoint {
   readonly host: string;
@@ -33,6 +34,8 @@ export interface BrokerCore {
   readonly fetchSessions: FetchSessionCache;
   readonly surface: readonly ApiSurfaceEntry[];
   readonly log: BrokerLog;
+  /** The log cleaner; null when log.cleaner.enable=false or log.cleaner.threads=0. */
+  readonly cleaner: Pick<LogCleaner, 'describe'> | null;
   now(): number;
   /** Writes the log start (and recovery point) checkpoints now; rejects when they could not be written. */
   checkpointLogStartOffsets(): Promise<void>;

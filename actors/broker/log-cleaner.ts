@@ -34,7 +34,18 @@ export interface CleanerPartitionStats {
   readonly dirtyRatio: number;
   readonly cleanedUpTo: number;
   readonly cleanings: number;
+  /** epoch ms the last cleaning finished, -1 if none since start */
+  readonly lastCleanedMs: number;
   readonly lastCleaning: Omit<CleanOutcome, 'groups'> & { readonly swapped: number; readonly refused: number } | null;
+}
+
+/** A compacted partition as DescribeLogDirs shows it. */
+export interface CleanerPartitionState {
+  readonly dirtyRatio: number;
+  readonly dirtyBytes: number;
+  readonly firstDirtyOffset: number;
+  readonly cleanings: number;
+  readonly lastCleanedMs: number;
 }
 
 export class LogCleaner {
@@ -67,6 +78,23 @@ export class LogCleaner {
     return this.#stats.get(partitionKey(topic, partition));
   }
 
+  /** How dirty each open compacted log is now, with what the cleaner has done to it (samsa's DescribeLogDirs field). */
+  async describe(): Promise<Map<string, CleanerPartitionState>> {
+    const open = [...this.o.partitions.open.values()];
+    const settings = this.settings;
+    const outcomes = await this.o.partitions.askMany<CleanPlan | null>(
+      open.map((p) => ({ ...p, msg: { t: 'cleanPlan' as const, firstDirtyOffset: this.checkpoint.get(partitionKey(p.topic, p.partition)) ?? 0, settings, peek: true } })),
+    );
+    const out = new Map<string, CleanerPartitionState>();
+    outcomes.forEach((o, i) => {
+      if (!o.ok || o.value === null) return;
+      const key = partitionKey(open[i]!.topic, open[i]!.partition);
+      const stats = this.#stats.get(key);
+      out.set(key, { dirtyRatio: o.value.dirtyRatio, dirtyBytes: o.value.dirtyBytes, firstDirtyOffset: o.value.args.firstDirtyOffset, cleanings: stats?.cleanings ?? 0, lastCleanedMs: stats?.lastCleanedMs ?? -1 });
+    });
+    return out;
+  }
+
   /** One look for logs to clean; resolves when the cleanings it started are done. Overlapping calls share one look. */
   tick(): Promise<void> {
     this.#ticking ??= this.#tick().finally(() => (this.#ticking = null));
@@ -89,7 +117,7 @@ export class LogCleaner {
       const p = open[i]!;
       const key = partitionKey(p.topic, p.partition);
       const before = this.#stats.get(key);
-      this.#stats.set(key, { dirtyRatio: o.value.dirtyRatio, cleanedUpTo: this.checkpoint.get(key) ?? 0, cleanings: before?.cleanings ?? 0, lastCleaning: before?.lastCleaning ?? null });
+      this.#stats.set(key, { dirtyRatio: o.value.dirtyRatio, cleanedUpTo: this.checkpoint.get(key) ?? 0, cleanings: before?.cleanings ?? 0, lastCleanedMs: before?.lastCleanedMs ?? -1, lastCleaning: before?.lastCleaning ?? null });
       if (o.value.due) due.push({ ...p, plan: o.value });
     });
     due.sort((a, b) => Number(b.plan.overdue) - Number(a.plan.overdue) || b.plan.dirtyRatio - a.plan.dirtyRatio);
@@ -117,7 +145,7 @@ export class LogCleaner {
       if (outcome.cleanedUpTo === plan.args.firstDirtyOffset) this.o.log.warn(`log cleaner: ${key} has more dirty keys in one batch than log.cleaner.dedupe.buffer.size / log.cleaner.threads (${this.settings.dedupeBufferBytes} bytes) can map; it is not cleaned`);
       const { groups: _groups, ...figures } = outcome;
       const before = this.#stats.get(key);
-      this.#stats.set(key, { dirtyRatio: 0, cleanedUpTo: this.checkpoint.get(key) ?? 0, cleanings: (before?.cleanings ?? 0) + 1, lastCleaning: { ...figures, swapped: swap.swapped, refused: swap.refused } });
+      this.#stats.set(key, { dirtyRatio: 0, cleanedUpTo: this.checkpoint.get(key) ?? 0, cleanings: (before?.cleanings ?? 0) + 1, lastCleanedMs: Date.now(), lastCleaning: { ...figures, swapped: swap.swapped, refused: swap.refused } });
       this.o.log.info(
         `log cleaner: ${key} (dirty ratio ${plan.dirtyRatio.toFixed(2)}${plan.overdue ? ', past max.compaction.lag.ms' : ''}) cleaned to ${outcome.cleanedUpTo}: ${outcome.recordsRemoved} of ${outcome.recordsRead} records removed, ${outcome.bytesRead} bytes read, ${outcome.bytesWritten} written, ${swap.swapped} segment groups swapped in ${outcome.elapsedMs} ms (${outcome.throttledMs} ms throttled)`,
       );

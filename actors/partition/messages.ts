@@ -162,7 +162,8 @@ export type PartitionMessage =
   | { readonly t: 'maintain'; readonly producerIdExpirationMs: number; readonly retention: boolean }
   | { readonly t: 'flush' }
   /** The log cleaner's question: what may be cleaned, from its checkpoint on (null unless the partition is open and compacted). */
-  | { readonly t: 'cleanPlan'; readonly firstDirtyOffset: number; readonly settings: CleanerSettings }
+  /** `peek`: a look for describing the log; the cleaner's next plan still sees the truncation floor. */
+  | { readonly t: 'cleanPlan'; readonly firstDirtyOffset: number; readonly settings: CleanerSettings; readonly peek?: boolean }
   /** The log cleaner's cleaned segments, to be swapped in. */
   | { readonly t: 'swapCleaned'; readonly groups: readonly CleanedGroup[] }
   | { readonly t: 'close'; readonly deleteData: boolean };

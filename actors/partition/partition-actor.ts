@@ -159,7 +159,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       case 'maintain':
         return this.maintain(now, msg.producerIdExpirationMs, msg.retention);
       case 'cleanPlan':
-        return this.cleanPlanFor(msg.firstDirtyOffset, msg.settings, now);
+        return this.cleanPlanFor(msg.firstDirtyOffset, msg.settings, now, msg.peek === true);
       case 'swapCleaned':
         return this.swapCleaned(msg.groups);
       case 'flush': {
@@ -595,7 +595,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   }
 
   /** What the log cleaner may clean now; null unless open and compacted. */
-  private cleanPlanFor(firstDirtyOffset: number, settings: CleanerSettings, nowMs: number): CleanPlan | null {
+  private cleanPlanFor(firstDirtyOffset: number, settings: CleanerSettings, nowMs: number, peek: boolean): CleanPlan | null {
     const log = this.log;
     const policy = this.policy;
     if (log === null || policy === null || !policy.compacted) return null;
@@ -608,7 +608,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
       keepBatchesEndingAt: this.producers.newestBatchEnds(),
       nowMs,
     });
-    this.truncatedTo = Infinity;
+    if (!peek) this.truncatedTo = Infinity;
     return plan;
   }
 

@@ -114,6 +114,15 @@ export function decodeAssignment(bytes: Buffer): Map<string, number[]> {
   return out;
 }
 
+/** A compacted partition's log as its broker's cleaner sees it. */
+export interface CleanerState {
+  readonly dirtyRatio: number;
+  readonly dirtyBytes: number;
+  readonly firstDirtyOffset: bigint;
+  readonly cleanings: number;
+  readonly lastCleanedMs: number;
+}
+
 export class KafkaClient {
   /** Connections to other brokers of the cluster, by node id. */
   private readonly others = new Map<number, { node: Node; conn: KafkaConnection }>();
@@ -265,6 +274,27 @@ export class KafkaClient {
     const res = r.results[0]!;
     check(res.errorCode, res.errorMessage);
     return res.configs;
+  }
+
+  /**
+   * The log cleaner's view of `partitions` of `topic` on broker `id` (samsa's
+   * tagged field in DescribeLogDirs v4): partition -> state, for those that
+   * are compacted and have a running cleaner.
+   */
+  async cleanerStates(id: number, topic: string, partitions: readonly number[]): Promise<Map<number, CleanerState>> {
+    const r = await (await this.connTo(id)).request(35, 4, { topics: [{ topic: topic as TopicName, partitions: [...partitions] }] });
+    check(r.errorCode);
+    const out = new Map<number, CleanerState>();
+    for (const dir of r.results) {
+      for (const t of dir.topics) {
+        if (t.name !== topic) continue;
+        for (const p of t.partitions) {
+          const c = p.cleaner;
+          if (c.dirtyRatio >= 0) out.set(p.partitionIndex, { dirtyRatio: c.dirtyRatio, dirtyBytes: Number(c.dirtyBytes), firstDirtyOffset: c.firstDirtyOffset, cleanings: c.cleanings, lastCleanedMs: Number(c.lastCleanedMs) });
+        }
+      }
+    }
+    return out;
   }
 
   async alterTopicConfigs(name: string, set: Record<string, string>, remove: string[]): Promise<void> {

@@ -121,8 +121,65 @@ export function parseJsonWithComments(text: string): unknown {
   return JSON.parse(lines.join('\n'));
 }
 
-export function loadSpec(file: string): MessageSpec {
+/**
+ * samsa's own fields on one of Kafka's structs (protocol/gen/extensions/*.json).
+ * Only tagged fields are taken: a Kafka client skips a tag it does not know,
+ * so the message stays Kafka's on the wire.
+ */
+export interface SpecExtension {
+  file: string;
+  message: string;
+  /** the struct's type name, or "Data" for the message's top level */
+  struct: string;
+  fields: RawField[];
+}
+
+/** samsa's extension files, from the project's protocol/gen/extensions/. */
+export function loadExtensions(dir: string): SpecExtension[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => {
+      const file = join(dir, n);
+      const e = parseJsonWithComments(readFileSync(file, 'utf8')) as Omit<SpecExtension, 'file'>;
+      for (const f of e.fields) {
+        // Kafka numbers its tags from 0 up; samsa's start far above so a later Kafka's never collide.
+        if (f.tag === undefined || f.tag < EXTENSION_TAG_MIN || f.taggedVersions === undefined) throw new Error(`${file}: ${f.name} must be a tagged field with a tag of at least ${EXTENSION_TAG_MIN}`);
+      }
+      return { ...e, file };
+    });
+}
+
+export const EXTENSION_TAG_MIN = 10_000;
+
+function applyExtension(raw: RawSpec, e: SpecExtension): void {
+  const targets: RawField[][] = [];
+  if (e.struct === 'Data') targets.push(raw.fields);
+  const walk = (fields: RawField[]): void => {
+    for (const f of fields) {
+      if (f.fields === undefined) continue;
+      if (f.type.replace(/^\[\]/, '') === e.struct) targets.push(f.fields);
+      walk(f.fields);
+    }
+  };
+  walk(raw.fields);
+  for (const c of raw.commonStructs ?? []) {
+    if (c.name === e.struct) targets.push(c.fields);
+    walk(c.fields);
+  }
+  if (targets.length === 0) throw new Error(`${e.file}: ${raw.name} has no struct ${e.struct}`);
+  for (const t of targets) {
+    for (const f of e.fields) {
+      if (t.some((g) => g.name === f.name || g.tag === f.tag)) throw new Error(`${e.file}: ${raw.name}.${e.struct} already has ${f.name} or tag ${f.tag}`);
+      t.push(f);
+    }
+  }
+}
+
+export function loadSpec(file: string, extensions: readonly SpecExtension[] = []): MessageSpec {
   const raw = parseJsonWithComments(readFileSync(file, 'utf8')) as RawSpec;
+  for (const e of extensions) if (e.message === raw.name) applyExtension(raw, e);
   const common = new Map<string, RawField[]>();
   for (const s of raw.commonStructs ?? []) common.set(s.name, s.fields);
   const structs = new Map<string, StructSpec>();
@@ -200,18 +257,31 @@ export interface SpecSet {
   errorsTsv: string;
 }
 
-export function loadSpecSet(dir: string): SpecSet {
+/** samsa's extensions of Kafka's messages, beside this generator's source. */
+export function extensionsDir(projectRoot: string): string {
+  return join(projectRoot, 'protocol', 'gen', 'extensions');
+}
+
+/** Kafka's specs in `dir`, with samsa's extensions (from this project unless given). */
+export function loadSpecSet(dir: string, extensions: readonly SpecExtension[] = loadExtensions(extensionsDir(projectRootFrom(import.meta.url)))): SpecSet {
+  const unused = new Set(extensions);
   const list = (sub: string): MessageSpec[] => {
     const d = join(dir, sub);
     if (!existsSync(d)) return [];
     return readdirSync(d)
       .filter((n) => n.endsWith('.json'))
       .sort()
-      .map((n) => loadSpec(join(d, n)));
+      .map((n) => {
+        const spec = loadSpec(join(d, n), extensions);
+        for (const e of extensions) if (e.message === spec.name) unused.delete(e);
+        return spec;
+      });
   };
-  return {
+  const set = {
     messages: list('messages'),
     records: [...list('group-coordinator'), ...list('transaction-coordinator')],
     errorsTsv: readFileSync(join(dir, 'errors.tsv'), 'utf8'),
   };
+  if (unused.size > 0) throw new Error(`extensions of messages the specs do not have: ${[...unused].map((e) => `${e.file} (${e.message})`).join(', ')}`);
+  return set;
 }

@@ -7228,10 +7228,12 @@ export interface DescribeLogDirsResponseDescribeLogDirsPartition {
   offsetLag: bigint;
   /** True if this log is created by AlterReplicaLogDirsRequest and will replace the current log of the replica in the future. (versions 0+) */
   isFutureKey: boolean;
+  /** The log cleaner's state of a compacted partition; absent for other partitions and with the cleaner off. (versions 2+, tag 10000) */
+  cleaner: DescribeLogDirsResponseSamsaCleanerState;
 }
 
 function defDescribeLogDirsResponseDescribeLogDirsPartition(): DescribeLogDirsResponseDescribeLogDirsPartition {
-  return { partitionIndex: 0, partitionSize: 0n, offsetLag: 0n, isFutureKey: false };
+  return { partitionIndex: 0, partitionSize: 0n, offsetLag: 0n, isFutureKey: false, cleaner: defDescribeLogDirsResponseSamsaCleanerState() };
 }
 
 function eDescribeLogDirsResponseDescribeLogDirsPartition(w: Writer, v: Input<DescribeLogDirsResponseDescribeLogDirsPartition>, version: number): void {
@@ -7240,7 +7242,15 @@ function eDescribeLogDirsResponseDescribeLogDirsPartition(w: Writer, v: Input<De
   w.int64(v.partitionSize ?? 0n);
   w.int64(v.offsetLag ?? 0n);
   w.bool(v.isFutureKey ?? false);
-  if (flex) w.uvarint(0);
+  if (!(flex && version >= 2) && v.cleaner !== undefined && !sameValue(v.cleaner, defDescribeLogDirsResponseSamsaCleanerState())) unsupportedField('DescribeLogDirsResponseDescribeLogDirsPartition', 'cleaner', version);
+  if (flex) {
+    let n = 0;
+    const t0 = v.cleaner;
+    const has0 = (version >= 2) && t0 !== undefined && !sameValue(t0, defDescribeLogDirsResponseSamsaCleanerState());
+    if (has0) n++;
+    w.uvarint(n);
+    if (has0) w.tagged(10000, (w) => { eDescribeLogDirsResponseSamsaCleanerState(w, t0! ?? {}, version); });
+  }
 }
 
 function dDescribeLogDirsResponseDescribeLogDirsPartition(r: Reader, version: number): DescribeLogDirsResponseDescribeLogDirsPartition {
@@ -7250,6 +7260,59 @@ function dDescribeLogDirsResponseDescribeLogDirsPartition(r: Reader, version: nu
     partitionSize: r.int64(),
     offsetLag: r.int64(),
     isFutureKey: r.bool(),
+    cleaner: defDescribeLogDirsResponseSamsaCleanerState(),
+  };
+  if (flex) r.taggedFields(o, version, tDescribeLogDirsResponseDescribeLogDirsPartition);
+  return o;
+}
+
+function tDescribeLogDirsResponseDescribeLogDirsPartition(r: Reader, o: DescribeLogDirsResponseDescribeLogDirsPartition, tag: number, version: number): boolean {
+  const flex = true;
+  switch (tag) {
+    case 10000:
+      if (!(version >= 2)) return false;
+      o.cleaner = dDescribeLogDirsResponseSamsaCleanerState(r, version);
+      return true;
+    default:
+      return false;
+  }
+}
+
+export interface DescribeLogDirsResponseSamsaCleanerState {
+  /** Bytes after the cleaner checkpoint over the cleanable bytes (those below the first uncleanable offset), as min.cleanable.dirty.ratio compares. (versions 2+) */
+  dirtyRatio: number;
+  /** The cleanable bytes not yet cleaned. (versions 2+) */
+  dirtyBytes: bigint;
+  /** The cleaner checkpoint: the log is clean below it. (versions 2+) */
+  firstDirtyOffset: bigint;
+  /** Cleanings of this partition since the broker started. (versions 2+) */
+  cleanings: number;
+  /** When the last cleaning finished (epoch milliseconds), -1 if none since the broker started. (versions 2+) */
+  lastCleanedMs: bigint;
+}
+
+function defDescribeLogDirsResponseSamsaCleanerState(): DescribeLogDirsResponseSamsaCleanerState {
+  return { dirtyRatio: -1, dirtyBytes: -1n, firstDirtyOffset: -1n, cleanings: 0, lastCleanedMs: -1n };
+}
+
+function eDescribeLogDirsResponseSamsaCleanerState(w: Writer, v: Input<DescribeLogDirsResponseSamsaCleanerState>, version: number): void {
+  const flex = version >= 2;
+  if (version >= 2) w.float64(v.dirtyRatio ?? -1); else if (v.dirtyRatio !== undefined && v.dirtyRatio !== -1) unsupportedField('DescribeLogDirsResponseSamsaCleanerState', 'dirtyRatio', version);
+  if (version >= 2) w.int64(v.dirtyBytes ?? -1n); else if (v.dirtyBytes !== undefined && v.dirtyBytes !== -1n) unsupportedField('DescribeLogDirsResponseSamsaCleanerState', 'dirtyBytes', version);
+  if (version >= 2) w.int64(v.firstDirtyOffset ?? -1n); else if (v.firstDirtyOffset !== undefined && v.firstDirtyOffset !== -1n) unsupportedField('DescribeLogDirsResponseSamsaCleanerState', 'firstDirtyOffset', version);
+  if (version >= 2) w.int32(v.cleanings ?? 0); else if (v.cleanings !== undefined && v.cleanings !== 0) unsupportedField('DescribeLogDirsResponseSamsaCleanerState', 'cleanings', version);
+  if (version >= 2) w.int64(v.lastCleanedMs ?? -1n); else if (v.lastCleanedMs !== undefined && v.lastCleanedMs !== -1n) unsupportedField('DescribeLogDirsResponseSamsaCleanerState', 'lastCleanedMs', version);
+  if (flex) w.uvarint(0);
+}
+
+function dDescribeLogDirsResponseSamsaCleanerState(r: Reader, version: number): DescribeLogDirsResponseSamsaCleanerState {
+  const flex = version >= 2;
+  const o: DescribeLogDirsResponseSamsaCleanerState = {
+    dirtyRatio: version >= 2 ? r.float64() : -1,
+    dirtyBytes: version >= 2 ? r.int64() : -1n,
+    firstDirtyOffset: version >= 2 ? r.int64() : -1n,
+    cleanings: version >= 2 ? r.int32() : 0,
+    lastCleanedMs: version >= 2 ? r.int64() : -1n,
   };
   if (flex) r.taggedFields(o, version, null);
   return o;

@@ -50,6 +50,7 @@ test('samsa start --config server.properties, topics, produce, consume, then SIG
   const described = await samsa('topics', 'describe', 'orders', ...bs);
   t.regex(described.stdout, /PartitionCount: 3.*max\.message\.bytes=4096/);
   t.regex(described.stdout, /retention\.ms=60000/);
+  t.notRegex(described.stdout, /DirtyRatio/, 'a topic that is not compacted has no cleaner state');
   broker.child.kill('SIGTERM');
   t.is(await broker.exited, 0);
   t.regex(broker.output(), /samsa broker stopped/);

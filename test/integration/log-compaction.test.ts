@@ -2,19 +2,22 @@
  * The log cleaner on a running broker: a compacted topic written by kafkajs
  * is cleaned in the background to the latest value per key at the offsets
  * they were written at, read so from offset 0 by kafkajs and by librdkafka
- * (kcat), across a restart; `__consumer_offsets` is compacted like any
+ * (kcat), across a restart, and `samsa topics describe` shows its dirty
+ * ratio and cleaner checkpoint; `__consumer_offsets` is compacted like any
  * compacted topic and group offsets (and a deleted group's tombstones)
  * reload from it.
  */
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startTestBroker, type TestBroker } from '../../testing.js';
 import { waitFor } from '../cluster/wait-for.js';
 import { hasKcat, kafkaFor, kafkajsReadPartition, run } from './helpers.js';
 import { commitOffsets } from './offset-commit.js';
 
 const CLEANER = { 'log.cleaner.backoff.ms': 100 };
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const TOPIC = 'changelog';
 
 interface Written {
@@ -101,6 +104,15 @@ test('a compacted topic is cleaned in the background to each key’s latest valu
   } else {
     t.log('kcat is not installed: the librdkafka read is skipped');
   }
+
+  const shownByCli = await run(process.execPath, [CLI, 'topics', 'describe', TOPIC, '--bootstrap-server', broker.bootstrap], { timeoutMs: 30_000 });
+  t.is(shownByCli.code, 0, shownByCli.stderr);
+  const shown = /Partition: 0\t.*\tDirtyRatio: (\d\.\d\d)\tCleanedTo: (\d+)\tCleanings: (\d+)/.exec(shownByCli.stdout);
+  t.truthy(shown, `samsa topics describe shows the cleaner's state: ${shownByCli.stdout}`);
+  const [ratio, cleanedTo, cleanings] = shown!.slice(1).map(Number) as [number, number, number];
+  t.true(ratio >= 0 && ratio <= 1, `dirty ratio ${ratio}`);
+  t.true(cleanedTo > 0 && cleanedTo <= written.length, `cleaned to ${cleanedTo}`);
+  t.true(cleanings >= 1, `${cleanings} cleanings`);
 
   const checkpoint = join(broker.dataDir, 'cleaner-offset-checkpoint');
   t.true(existsSync(checkpoint));
