@@ -18,6 +18,7 @@ export {
 } from './hashing.js';
 export { murmur2Js, partitionForJs } from './murmur2-js.js';
 export { DirLock, DIR_LOCK_FILE } from './dir-lock.js';
+export { setThreadNice } from './thread-priority.js';
 export { recordsProblem, type RecordsProblem } from './records.js';
 export { KAFKA_DEFAULT_LOG_CONFIG, resolveLogConfig, type LogConfig } from './log-config.js';
 export {

@@ -54,6 +54,7 @@ export interface NativeAddon {
   crc32cPortable(buf: Uint8Array, start?: number, end?: number): number;
   crc32cHardware(buf: Uint8Array, start?: number, end?: number): number;
   crc32cHardwareAvailable(): boolean;
+  setThreadNice(nice: number): number | null;
   murmur2(buf: Uint8Array): number;
   murmur2Batch(keys: Uint8Array, offsets: Int32Array, out: Int32Array, numPartitions: number, kernel?: string): void;
   murmur2Kernels(): string[];

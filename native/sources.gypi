@@ -29,6 +29,7 @@
       'native/src/record_binding.cc',
       'native/src/log_binding.cc',
       'native/src/dir_lock.cc',
+      'native/src/thread_priority.cc',
     ],
   },
 }

@@ -160,6 +160,7 @@ export class Broker implements BrokerCore {
         threads: config.get('log.cleaner.threads') as number,
         dedupeBufferBytes: config.get('log.cleaner.dedupe.buffer.size') as number,
         ioMaxBytesPerSecond: config.get('log.cleaner.io.max.bytes.per.second') as number,
+        threadNice: config.get('log.cleaner.thread.nice') as number,
         backoffMs: Math.max(1, config.get('log.cleaner.backoff.ms') as number),
         log,
       });

@@ -144,6 +144,14 @@ const defs: ConfigDef[] = [
     min: 0,
     dynamic: true,
   },
+  {
+    name: 'log.cleaner.thread.nice',
+    type: 'int',
+    default: 10,
+    doc: 'samsa only: the nice value of the log cleaner threads (Linux). Above 0 they yield the CPU to the threads answering produce and fetch when both want it, and run at full speed when those are idle; 0 runs them at the broker\'s priority.',
+    min: 0,
+    max: 19,
+  },
   { name: 'workers', type: 'int', default: 0, doc: 'Worker threads hosting partition actors; 0 runs everything on the main thread.', min: 0 },
 ];
 

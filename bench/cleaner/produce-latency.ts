@@ -5,7 +5,8 @@
 // data (made cleanable at that moment by lowering its min.compaction.lag.ms),
 // then idle again. Reported: p50/p99/max of each phase and the ratio of p99
 // cleaning / p99 idle, measured in the same run. Run it again with
-// --throttle=BYTES to set log.cleaner.io.max.bytes.per.second.
+// --throttle=BYTES to set log.cleaner.io.max.bytes.per.second, --nice=N to
+// set log.cleaner.thread.nice (0: the cleaner at the broker's priority).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ const arg = (name: string, fallback: number): number => {
 const DIRTY_MIB = arg('dirty-mib', 256);
 const IDLE_MS = arg('idle-ms', 5_000);
 const THROTTLE = arg('throttle', 0);
+/** log.cleaner.thread.nice; -1 leaves the broker's default */
+const NICE = arg('nice', -1);
 
 interface Phase {
   name: string;
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'samsa-bench-cleaner-'));
   const overrides: Record<string, number> = { 'log.cleaner.backoff.ms': 200 };
   if (THROTTLE > 0) overrides['log.cleaner.io.max.bytes.per.second'] = THROTTLE;
+  if (NICE >= 0) overrides['log.cleaner.thread.nice'] = NICE;
   const broker = await BrokerProcess.start({ dataDir, logLevel: 'warn', overrides });
   try {
     const cluster = await Cluster.connect({ bootstrap: broker.bootstrap, clientId: 'samsa-bench-cleaner' });
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
       fillMs: Math.round(fillMs),
       cleaningMs: Math.round(cleanMs),
       throttleBytesPerSecond: THROTTLE > 0 ? THROTTLE : 'unlimited',
+      cleanerThreadNice: NICE >= 0 ? NICE : 'default',
       phases: rows,
       p99CleaningOverIdle: Math.round(ratio * 100) / 100,
     };

@@ -6,6 +6,7 @@ SamsaAddon::SamsaAddon(Napi::Env env, Napi::Object exports) {
   DefineAddon(exports, {InstanceMethod("setErrorClass", &SamsaAddon::SetErrorClass)});
   registerHashFunctions(env, exports);
   registerRecordFunctions(env, exports);
+  registerThreadFunctions(env, exports);
   Napi::Function log = defineLogClass(env);
   logClass = Napi::Persistent(log);
   exports.Set("NativeLog", log);

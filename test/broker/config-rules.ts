@@ -175,6 +175,7 @@ export const BROKER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['unclean.leader.election.enable', bool],
   ['log.message.downconversion.enable', bool],
   ['message.decompressed.max.bytes', int(0n)],
+  ['log.cleaner.thread.nice', { kind: 'int', min: 0n, max: 19n }],
   ['workers', int(0n)],
 ]);
 

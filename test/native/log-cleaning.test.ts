@@ -6,6 +6,8 @@
 import test, { type ExecutionContext } from 'ava';
 import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { getPriority } from 'node:os';
+import { Piscina } from 'piscina';
 import { PartitionLog } from '../../native/index.js';
 import { cleanLog, segmentPath, type CleanOutcome } from '../../actors/partition/cleaner/clean-job.js';
 import { cleanPlan, type CompactionPolicy } from '../../actors/partition/cleaner/clean-plan.js';
@@ -222,4 +224,17 @@ test('a swap refuses segments that changed after the cleaner read them, and a cl
   t.deepEqual(latest(readAll(log)), latest(before));
   t.true(readAll(log).length < before.length);
   rmSync(copy);
+});
+
+test('a cleaning on a cleaner thread runs at log.cleaner.thread.nice; the thread that asked keeps its priority', async (t) => {
+  const log = openLog(t);
+  for (let i = 0; i < 300; i++) log.append(batch([{ key: `k${i % 7}`, value: `v${i}` }]));
+  const plan = cleanPlan({ log, firstDirtyOffset: 0, highWatermark: log.logEndOffset, policy, settings, keepBatchesEndingAt: [], nowMs: Date.now() });
+  const before = getPriority();
+  const pool = new Piscina({ filename: new URL('../../actors/partition/cleaner/clean-job.js', import.meta.url).href, minThreads: 0, maxThreads: 1 });
+  t.teardown(() => pool.destroy());
+  const outcome = (await pool.run({ ...plan.args, threadNice: 12 }, { name: 'cleanLog' })) as CleanOutcome;
+  t.true(outcome.groups.length > 0);
+  if (process.platform === 'linux') t.is(outcome.threadNice, 12);
+  t.is(getPriority(), before);
 });

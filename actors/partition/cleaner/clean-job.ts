@@ -12,6 +12,7 @@
  * their original bytes.
  */
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { codecFor } from '../../../protocol/compression/codecs.js';
 import {
@@ -25,6 +26,7 @@ import {
   type RecordBatchHeader,
 } from '../../../protocol/records/batch-header.js';
 import { crc32c } from '../../../protocol/records/crc32c.js';
+import { setThreadNice } from '../../../native/thread-priority.js';
 import { OffsetMap } from './offset-map.js';
 import { recordSlices, type RecordSlice } from './record-slices.js';
 import { segmentBatches } from './segment-batches.js';
@@ -54,6 +56,8 @@ export interface CleanArgs {
   readonly ioMaxBytesPerSecond: number;
   /** a limit on any one batch's decompressed records (message.decompressed.max.bytes) */
   readonly maxDecompressedBytes: number;
+  /** log.cleaner.thread.nice: the cleaning thread's nice value; 0 or absent leaves it as it is */
+  readonly threadNice?: number;
 }
 
 export interface CleanedGroup {
@@ -78,6 +82,8 @@ export interface CleanOutcome {
   readonly elapsedMs: number;
   /** time slept to keep to the I/O limit */
   readonly throttledMs: number;
+  /** the nice value the cleaning thread ran at (null where threads have none) */
+  readonly threadNice: number | null;
 }
 
 export function segmentPath(dir: string, baseOffset: number, suffix = '.log'): string {
@@ -103,6 +109,9 @@ class Throttle {
 }
 
 export async function cleanLog(a: CleanArgs): Promise<CleanOutcome> {
+  // On a machine with few cores the cleaner would take CPU from the threads
+  // that answer produce and fetch; niced, it runs on what they leave.
+  const threadNice = a.threadNice !== undefined && a.threadNice > 0 ? setThreadNice(a.threadNice) : process.platform === 'linux' ? getPriority() : null;
   const started = Date.now();
   const throttle = new Throttle(a.ioMaxBytesPerSecond);
   const stats = { recordsRead: 0, recordsRemoved: 0, bytesRead: 0, bytesWritten: 0 };
@@ -115,7 +124,7 @@ export async function cleanLog(a: CleanArgs): Promise<CleanOutcome> {
     const cleaned = cleanGroup(a, g, map, keep, throttle, stats);
     if (cleaned !== null) groups.push(cleaned);
   }
-  return { groups, cleanedUpTo, keys: map.size, ...stats, elapsedMs: Date.now() - started, throttledMs: Math.round(throttle.sleptMs) };
+  return { groups, cleanedUpTo, keys: map.size, ...stats, elapsedMs: Date.now() - started, throttledMs: Math.round(throttle.sleptMs), threadNice };
 }
 
 /** Fills the map from the dirty section; returns where it ends (whole segments, unless not even one fits). */
