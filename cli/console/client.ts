@@ -8,6 +8,7 @@
 import { ApiKey, ErrorCode, Reader, Writer, decodeConsumerProtocolAssignment, encodeRequestFrame, errorInfo, type BrokerId, type GroupId, type TopicName } from '../../protocol/index.js';
 import { decodeRecordBatch, encodeRecordBatch, recordBatches, type KafkaRecord, type RecordInput } from '../../protocol/records/index.js';
 import { KafkaConnection } from '../../protocol/client/connection.js';
+import type { DescribeLogDirsResponseSamsaCleanerState } from '../../protocol/generated/index.js';
 
 export class KafkaClientError extends Error {
   override readonly name = 'KafkaClientError';
@@ -114,14 +115,8 @@ export function decodeAssignment(bytes: Buffer): Map<string, number[]> {
   return out;
 }
 
-/** A compacted partition's log as its broker's cleaner sees it. */
-export interface CleanerState {
-  readonly dirtyRatio: number;
-  readonly dirtyBytes: number;
-  readonly firstDirtyOffset: bigint;
-  readonly cleanings: number;
-  readonly lastCleanedMs: number;
-}
+/** A compacted partition's log as its broker's cleaner sees it (samsa's DescribeLogDirs field). */
+export type CleanerState = DescribeLogDirsResponseSamsaCleanerState;
 
 export class KafkaClient {
   /** Connections to other brokers of the cluster, by node id. */
@@ -288,10 +283,8 @@ export class KafkaClient {
     for (const dir of r.results) {
       for (const t of dir.topics) {
         if (t.name !== topic) continue;
-        for (const p of t.partitions) {
-          const c = p.cleaner;
-          if (c.dirtyRatio >= 0) out.set(p.partitionIndex, { dirtyRatio: c.dirtyRatio, dirtyBytes: Number(c.dirtyBytes), firstDirtyOffset: c.firstDirtyOffset, cleanings: c.cleanings, lastCleanedMs: Number(c.lastCleanedMs) });
-        }
+        // An absent field decodes to its default, whose ratio is -1.
+        for (const p of t.partitions) if (p.cleaner.dirtyRatio >= 0) out.set(p.partitionIndex, p.cleaner);
       }
     }
     return out;
