@@ -1,6 +1,7 @@
 /** The fault checker on histories made by hand: each anomaly it names is found where planted, and a clean history shows none. */
 import test from 'ava';
 import { check, violations, type History, type Poll, type Send } from './faults/checker.js';
+import { knownClientFatal } from './faults/client-limits.js';
 
 const producers = [
   { name: 'idem', acks: 'all' as const, idempotent: true },
@@ -69,4 +70,18 @@ test('an acknowledgement without an offset (librdkafka gives some) counts as ack
   const sends: Send[] = [{ producer: 'idem', value: 'idem:0', partition: 0, outcome: 'ok' }, ...h.sends.slice(1)];
   t.deepEqual(violations(check({ ...h, sends })), []);
   t.is(check({ ...h, sends, polls: [], final: final('idem:1', 'one:0', 'plain:0') }).lost, 1);
+});
+
+test("librdkafka's desynchronization after a possibly persisted error is a known client defect; after a not persisted one it is not", (t) => {
+  // As librdkafka 2.0.2 words them (rdkafka_request.c), taken from fault runs.
+  const afterTimeout =
+    'ProduceRequest for faults [2] with 416 message(s) failed due to sequence desynchronization with broker 1 (PID{Id:1000,Epoch:2}, base seq 4589, idemp state change 154953ms ago, last partition error REQUEST_TIMED_OUT (actions Retry,MsgPossiblyPersisted, base seq 4573..4588, base msgid 18039, 5000ms ago)';
+  const rewoundAfterTimeout = 'ProduceRequest for faults [1] with 1 message(s) failed with rewound sequence number on broker 3 (PID{Id:1000,Epoch:5}, base seq 14759 < next seq 14762): last error _TIMED_OUT (actions Retry,MsgPossiblyPersisted, base seq 14760..14760, base msgid 18518, 1ms ago)';
+  const rewoundAfterNotLeader = 'ProduceRequest for faults [1] with 1 message(s) failed with rewound sequence number on broker 3 (PID{Id:1000,Epoch:5}, base seq 14759 < next seq 14762): last error NOT_LEADER_FOR_PARTITION (actions Refresh,MsgNotPersisted, base seq 14760..14760, base msgid 18518, 1ms ago)';
+  const desyncAfterNotLeader = 'ProduceRequest for REDACT [0] with 9 message(s) failed due to sequence desynchronization with broker 2 (PID{Id:155002,Epoch:0}, base seq 110234700, idemp state change 52807639ms ago, last partition error NOT_LEADER_FOR_PARTITION (actions Refresh,MsgNotPersisted, base seq 110234700..110234708, base msgid 110234701, 127ms ago)';
+  t.regex(knownClientFatal(afterTimeout) ?? '', /librdkafka < 2\.3\.0/);
+  t.regex(knownClientFatal(rewoundAfterTimeout) ?? '', /librdkafka < 2\.3\.0/);
+  t.is(knownClientFatal(rewoundAfterNotLeader), null);
+  t.is(knownClientFatal(desyncAfterNotLeader), null);
+  t.is(knownClientFatal('Broker: Producer attempted an operation with an old epoch'), null);
 });

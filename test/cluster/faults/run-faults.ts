@@ -116,7 +116,8 @@ export async function runFaults(o: FaultRunOptions): Promise<FaultRunResult> {
     problems.push(...work.problems.map((p) => `client ${p.slice(0, 1000)}`));
     const byKind = new Map<string, number>();
     for (const f of faults) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
-    const summary = `${summaryLine(report, faults.length)}; offsets out of range to the librdkafka consumer ${work.offsetResets}`;
+    const summary = `${summaryLine(report, faults.length)}; offsets out of range to the librdkafka consumer ${work.offsetResets}; librdkafka producers replaced after its own known fatal error ${work.knownClientFatals.length}`;
+    for (const f of work.knownClientFatals) log(`faults: known client defect, producer replaced: ${f.slice(0, 600)}`);
     return { report, faults, byKind, recoveryMs, elapsedMs: Date.now() - started, problems, clientProblems: [...work.problems], summary, dir };
   } catch (err) {
     problems.push(`run failed: ${(err as Error).message}`);

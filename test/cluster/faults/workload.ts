@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { PYTHON } from '../../torture/harness/python-clients.js';
 import type { Poll, Producer, Send } from './checker.js';
+import { knownClientFatal } from './client-limits.js';
 
 const SCRIPTS = fileURLToPath(new URL('../../../../test/cluster/faults/python/', import.meta.url));
 const CHILD_EXIT_MS = 90_000;
@@ -49,6 +50,8 @@ export class Workload {
   readonly problems: string[] = [];
   /** Offsets out of range the librdkafka consumer was answered and seeked past (see fault_consumer.py). */
   offsetResets = 0;
+  /** Fatal errors that are a client's own known defect (client-limits.ts): the producer was replaced and the run goes on. */
+  readonly knownClientFatals: string[] = [];
   private readonly children: Array<{ name: string; child: ChildProcess; exited: Promise<void> }> = [];
   private readonly loops: Promise<void>[] = [];
   private readonly stopFile: string;
@@ -108,7 +111,10 @@ export class Workload {
           continue;
         }
         if (typeof o.error === 'string') {
-          if (o.fatal === true) this.problems.push(`${name}: fatal error ${String(o.code)}: ${o.error}`);
+          if (o.fatal !== true) continue;
+          const known = knownClientFatal(o.error);
+          if (known === null) this.problems.push(`${name}: fatal error ${String(o.code)}: ${o.error}`);
+          else this.knownClientFatals.push(`${name}: ${known}: ${o.error}`);
           continue;
         }
         onLine(o);

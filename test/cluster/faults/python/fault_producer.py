@@ -2,13 +2,20 @@
 values <name>:0, <name>:1, ... round-robin over the partitions at a rate,
 until a stop file appears or a time limit, and prints one JSON line per send
 as librdkafka reports it: {"a", "p"} before each attempt, {"v", "p", "o"}
-when acknowledged, {"v", "p", "err"} when not. Then it flushes and prints {"done": n}."""
+when acknowledged, {"v", "p", "err"} when not. Then it flushes and prints {"done": n}.
+
+A fatal error ends a librdkafka producer; as librdkafka asks of an
+application, a new one takes over (a new producer id), at most MAX_PRODUCERS
+in all, and the values go on from where the dead one stopped. Whether the
+fatal error is the broker's fault is for the harness to judge from its text."""
 import json
 import os
 import sys
 import time
 
 from confluent_kafka import KafkaException, Producer
+
+MAX_PRODUCERS = 20
 
 
 def main(bootstrap, topic, name, partitions, acks, idempotent, rate, max_seconds, stop_file):
@@ -21,9 +28,13 @@ def main(bootstrap, topic, name, partitions, acks, idempotent, rate, max_seconds
         else:
             out.write(json.dumps({'v': v, 'p': msg.partition(), 'err': err.name()}) + '\n')
 
+    fatal = []
+
     def failed(err):
         # A fatal error (idempotence broken) ends the producer: its whole text goes to the log.
         out.write(json.dumps({'error': str(err), 'code': err.name(), 'fatal': err.fatal()}) + '\n')
+        if err.fatal():
+            fatal.append(err)
 
     conf = {
         'error_cb': failed,
@@ -42,11 +53,22 @@ def main(bootstrap, topic, name, partitions, acks, idempotent, rate, max_seconds
     if not idempotent:
         conf['retries'] = 3
     p = Producer(conf)
+    producers = 1
     deadline = time.time() + max_seconds
     started = time.time()
     n = 0
     # Bounded by the time limit and the stop file.
     while time.time() < deadline and not os.path.exists(stop_file):
+        if fatal:
+            if producers >= MAX_PRODUCERS:
+                raise SystemExit(f'{producers} producers ended on fatal errors')
+            # What the dead producer still held is reported failed (each attempt was logged before it was made).
+            p.purge()
+            p.flush(10)
+            fatal.clear()
+            p = Producer(conf)
+            producers += 1
+            out.write(json.dumps({'recreated': producers}) + '\n')
         due = int((time.time() - started) * rate)
         while n < due:
             v = f'{name}:{n}'
