@@ -28,6 +28,7 @@ import { NetworkServer } from './net/server.js';
 import { OffsetCheckpoints, type PartitionCheckpoint } from './offset-checkpoints.js';
 import { PartitionRouter } from './partition-router.js';
 import { setAsideStrayPartitions } from './stray-partitions.js';
+import { removeLeftoverDeletedDirs } from '../partition/deleted-dirs.js';
 import { WriterPool } from './writer-pool.js';
 import { rateLimitedLog } from './net/rate-limited-log.js';
 import { LogCleaner } from './log-cleaner.js';
@@ -118,6 +119,9 @@ export class Broker implements BrokerCore {
     const config = opts.config;
     const dataDir = config.logDir;
     const checkpoints = await OffsetCheckpoints.load(dataDir);
+    void removeLeftoverDeletedDirs(dataDir, (err) => log.warn(`removing a deleted partition's directory: ${err.message}`)).then((gone) => {
+      if (gone.length > 0) log.info(`removed ${gone.length} deleted partitions' directories a crash left behind`);
+    });
     const system = await ActorSystem.start({ workers: config.workers, logger: log, askTimeoutMs: ASK_TIMEOUT_MS });
     system.register(PARTITION_KIND, {
       module: new URL('../partition/partition-actor.js', import.meta.url),

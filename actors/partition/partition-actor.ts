@@ -9,9 +9,10 @@
  * restart after a crash reopens the same log from disk where it stood: a
  * DeleteRecords or a retention pass is never undone by a restart.
  */
-import { rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PartitionLog, type LogConfig } from '../../native/index.js';
+import { deletePartitionDir } from './deleted-dirs.js';
 import { LONG_MAX, type LogPolicy } from '../config/index.js';
 import type { ActorAddress, ActorContext, Behaviour } from '../runtime/index.js';
 import { withTransfer } from '../runtime/index.js';
@@ -110,7 +111,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
     this.log = null;
   }
 
-  handle(msg: PartitionMessage): unknown {
+  handle(msg: PartitionMessage, ctx: ActorContext<PartitionMessage>): unknown {
     // Wall-clock time: retention and producer expiry compare it with record timestamps.
     const now = Date.now();
     switch (msg.t) {
@@ -174,7 +175,7 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
         opened.delete(this.openedKey);
         this.params = null;
         this.producers.clear();
-        if (msg.deleteData && dir !== null) rmSync(dir, { recursive: true, force: true });
+        if (msg.deleteData && dir !== null) void deletePartitionDir(dir, (err) => ctx.log.warn(`removing deleted partition directory ${dir}: ${err.message}`));
         return { closed: true };
       }
     }

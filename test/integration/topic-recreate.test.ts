@@ -5,7 +5,7 @@
  * offsets on the old topic are tombstoned).
  */
 import test from 'ava';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EachMessagePayload } from 'kafkajs';
@@ -165,7 +165,29 @@ test.serial('at start, a partition directory no topic owns (a deletion cut short
   // the metadata says deleted, but the directory is still there
   cpSync(join(aside, 'phantom-0'), join(dataDir, 'phantom-0'), { recursive: true });
   await b.start();
-  t.deepEqual(readdirSync(dataDir).filter((n) => n.startsWith('phantom-0')).map((n) => /^phantom-0\.[0-9a-f]{32}-stray$/.test(n)), [true]);
+  // (a deleted partition's own directory, renamed -delete, may still be going)
+  t.deepEqual(readdirSync(dataDir).filter((n) => n.startsWith('phantom-0') && !n.endsWith('-delete')).map((n) => /^phantom-0\.[0-9a-f]{32}-stray$/.test(n)), [true]);
   await admin(b.bootstrap, (a) => a.createTopics({ topics: [{ topic: 'phantom', numPartitions: 1 }] }));
   t.deepEqual(await admin(b.bootstrap, (a) => a.fetchTopicOffsets('phantom')), [{ partition: 0, offset: '0', high: '0', low: '0' }]);
+});
+
+test.serial("a deleted partition's directory is renamed -delete at once and removed in the background; one a crash left is removed at the next start", async (t) => {
+  const dataDir = tempDataDir(t);
+  const b = brokerOn(t, dataDir);
+  await b.start();
+  await admin(b.bootstrap, (a) => a.createTopics({ topics: [{ topic: 'doomed', numPartitions: 2 }] }));
+  await produce(b.bootstrap, 'doomed', values('v', 50));
+  await admin(b.bootstrap, (a) => a.deleteTopics({ topics: ['doomed'] }));
+  const doomed = () => readdirSync(dataDir).filter((n) => n.startsWith('doomed-'));
+  t.false(doomed().some((n) => /^doomed-\d+$/.test(n)), 'no live name is left once DeleteTopics answered');
+  for (let i = 0; i < 100 && doomed().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  t.deepEqual(doomed(), [], 'the renamed directories are removed');
+  await b.stop();
+  // A crash in the middle of a removal: the renamed directory is still there at the next start.
+  const left = join(dataDir, `gone-0.${'ab'.repeat(16)}-delete`);
+  mkdirSync(left, { recursive: true });
+  writeFileSync(join(left, '00000000000000000000.log'), Buffer.alloc(4096));
+  await b.start();
+  for (let i = 0; i < 100 && existsSync(left); i++) await new Promise((r) => setTimeout(r, 50));
+  t.false(existsSync(left));
 });
