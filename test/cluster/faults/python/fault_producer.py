@@ -84,7 +84,14 @@ def main(bootstrap, topic, name, partitions, acks, idempotent, rate, max_seconds
                 out.write(json.dumps({'v': v, 'p': n % partitions, 'err': e.args[0].name()}) + '\n')
                 n += 1
                 break
-        p.poll(0.01)
+        try:
+            p.poll(0.01)
+        except KafkaException as e:
+            # confluent-kafka raises a fatal error from poll() as well as giving it to error_cb.
+            if not e.args[0].fatal():
+                raise
+            if not fatal:
+                failed(e.args[0])
         out.flush()
     left = p.flush(60)
     out.write(json.dumps({'done': n, 'undelivered': left}) + '\n')
