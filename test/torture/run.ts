@@ -113,7 +113,7 @@ function replication(): void {
   // Replication: leaders of a 3-broker cluster killed with SIGKILL under a librdkafka idempotent acks=all producer.
   const kills = long ? 20 : 3;
   const ava = fileURLToPath(new URL('../../../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
-  const replication = spawnSync(process.execPath, [ava, 'dist/test/cluster/replication.test.js', '--match', '*SIGKILL*'], { env: { ...process.env, SAMSA_REPLICATION_KILLS: String(kills) }, encoding: 'utf8', timeout: (kills * 60 + 300) * 1000 });
+  const replication = spawnSync(process.execPath, [ava, `--timeout=${kills * 60 + 240}s`, 'dist/test/cluster/replication.test.js', '--match', '*SIGKILL*'], { env: { ...process.env, SAMSA_REPLICATION_KILLS: String(kills) }, encoding: 'utf8', timeout: (kills * 60 + 300) * 1000 });
   if (replication.status !== 0) problems.push(`replication under ${kills} leader kills: ${(replication.stdout + replication.stderr).slice(-2000)}`);
   rows.push(['replication: leader kills under acks=all, nothing lost or doubled', replication.status === 0 ? `${kills}` : 'FAILED']);
 }
@@ -122,7 +122,7 @@ function compaction(): void {
   // The log cleaner under kill -9 at random moments while kafkajs writes a compacted topic.
   const kills = long ? 100 : 6;
   const ava = fileURLToPath(new URL('../../../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
-  const run = spawnSync(process.execPath, [ava, '--verbose', 'dist/test/torture/compaction-crash.test.js'], { env: { ...process.env, COMPACTION_CRASH_CYCLES: String(kills), COMPACTION_CRASH_SEED: String(seed) }, encoding: 'utf8', timeout: (kills * 20 + 300) * 1000 });
+  const run = spawnSync(process.execPath, [ava, '--verbose', `--timeout=${kills * 20 + 240}s`, 'dist/test/torture/compaction-crash.test.js'], { env: { ...process.env, COMPACTION_CRASH_CYCLES: String(kills), COMPACTION_CRASH_SEED: String(seed) }, encoding: 'utf8', timeout: (kills * 20 + 300) * 1000 });
   const said = run.stdout + run.stderr;
   if (run.status !== 0) problems.push(`compaction under ${kills} kills: ${said.slice(-2000)}`);
   const mid = /(\d+) of \d+ kills left a cleaning's file on disk/.exec(said)?.[1] ?? '?';

@@ -43,7 +43,10 @@ def main(bootstrap, topic, partitions, max_seconds, stop_file):
                     c.seek(TopicPartition(topic, m.partition(), at))
                 except KafkaException:
                     # Not seekable in its error state: every partition is assigned again at the offset after the last record given.
+                    # The rest of this batch is dropped with it: the new assignment fetches those records again, and printing
+                    # them now as well would show the partition going back.
                     c.assign([TopicPartition(topic, p, position.get(p, OFFSET_BEGINNING)) for p in range(partitions)])
+                    break
             elif m.error() is not None:
                 out.write(json.dumps({'err': m.error().name()}) + '\n')
             else:
