@@ -19,6 +19,7 @@ export {
 export { murmur2Js, partitionForJs } from './murmur2-js.js';
 export { DirLock, DIR_LOCK_FILE } from './dir-lock.js';
 export { setThreadNice } from './thread-priority.js';
+export { indexCleanedSegment } from './cleaned-segment.js';
 export { recordsProblem, type RecordsProblem } from './records.js';
 export { KAFKA_DEFAULT_LOG_CONFIG, resolveLogConfig, type LogConfig } from './log-config.js';
 export {
@@ -33,6 +34,7 @@ export {
   type TimestampOffset,
   type RetentionResult,
   type RecoveryReport,
+  type SegmentGroupSwap,
 } from './partition-log.js';
 export type { BatchHeader } from './batch-header.js';
 export {

@@ -27,7 +27,7 @@ export interface NativeLogHandle {
   flush(): void;
   truncateTo(offset: number): number;
   advanceLogStart(offset: number): number;
-  replaceSegments(firstBase: number, endOffset: number, expected: Float64Array, cleanedPath: string): boolean;
+  replaceSegmentGroups(spec: Float64Array, cleanedPaths: string[]): boolean[];
   recoveryReport(): { segmentsScanned: number; bytesTruncated: number; segmentsDeleted: number; indexesRebuilt: number };
   close(): void;
   injectWriteFault(errnoName: string, bytesBeforeFailure: number): void;
@@ -55,6 +55,7 @@ export interface NativeAddon {
   crc32cHardware(buf: Uint8Array, start?: number, end?: number): number;
   crc32cHardwareAvailable(): boolean;
   setThreadNice(nice: number): number | null;
+  indexCleanedSegment(dir: string, firstBase: number, endOffset: number, indexIntervalBytes: number, indexBytes: number): void;
   murmur2(buf: Uint8Array): number;
   murmur2Batch(keys: Uint8Array, offsets: Int32Array, out: Int32Array, numPartitions: number, kernel?: string): void;
   murmur2Kernels(): string[];

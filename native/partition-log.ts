@@ -113,6 +113,15 @@ function assertCount(value: unknown, what: string): asserts value is number {
   }
 }
 
+/** One cleaned file and the segments it replaces (PartitionLog.replaceSegmentGroups). */
+export interface SegmentGroupSwap {
+  readonly firstBase: number;
+  /** the base of the segment after the group */
+  readonly endOffset: number;
+  readonly replaced: readonly { baseOffset: number; bytes: number }[];
+  readonly cleanedPath: string;
+}
+
 export class PartitionLog {
   readonly dir: string;
   readonly config: Readonly<LogConfig>;
@@ -319,22 +328,35 @@ export class PartitionLog {
   }
 
   /**
-   * Log compaction's swap: the cleaned file at `cleanedPath` (whole v2
-   * batches of offsets in [firstBase, endOffset)) replaces the sealed
-   * segments it was made from, named with the sizes the cleaner read. False,
-   * and the file removed, when those segments changed meanwhile (retention,
-   * truncation); a file that is not a whole log is refused with a
-   * StorageError. Crash-safe: see native/src/segment_swap.cc.
+   * Log compaction's swap: each cleaned file (whole v2 batches of offsets in
+   * [firstBase, endOffset)) replaces the sealed segments it was made from,
+   * named with the sizes the cleaner read. False for a group, and its file
+   * removed, when those segments changed meanwhile (retention, truncation); a
+   * file that is not a whole log is refused with a StorageError before any
+   * group is swapped. Files indexed by indexCleanedSegment go in by renames
+   * and two directory syncs for all the groups together. Crash-safe: see
+   * native/src/segment_swap.cc.
    */
+  replaceSegmentGroups(groups: readonly SegmentGroupSwap[]): boolean[] {
+    const spec = new Float64Array(groups.reduce((n, g) => n + 3 + 2 * g.replaced.length, 0));
+    let i = 0;
+    for (const g of groups) {
+      assertOffset(g.firstBase, 'firstBase');
+      assertOffset(g.endOffset, 'endOffset');
+      spec[i++] = g.firstBase;
+      spec[i++] = g.endOffset;
+      spec[i++] = g.replaced.length;
+      for (const s of g.replaced) {
+        spec[i++] = s.baseOffset;
+        spec[i++] = s.bytes;
+      }
+    }
+    return this.#writable().replaceSegmentGroups(spec, groups.map((g) => g.cleanedPath));
+  }
+
+  /** One group's swap (replaceSegmentGroups). */
   replaceSegments(firstBase: number, endOffset: number, replaced: readonly { baseOffset: number; bytes: number }[], cleanedPath: string): boolean {
-    assertOffset(firstBase, 'firstBase');
-    assertOffset(endOffset, 'endOffset');
-    const expected = new Float64Array(replaced.length * 2);
-    replaced.forEach((s, i) => {
-      expected[2 * i] = s.baseOffset;
-      expected[2 * i + 1] = s.bytes;
-    });
-    return this.#writable().replaceSegments(firstBase, endOffset, expected, cleanedPath);
+    return this.replaceSegmentGroups([{ firstBase, endOffset, replaced, cleanedPath }])[0]!;
   }
 
   /**

@@ -21,6 +21,7 @@
       'native/src/time_index.cc',
       'native/src/log_segment.cc',
       'native/src/segment_flusher.cc',
+      'native/src/segment_deleter.cc',
       'native/src/partition_log.cc',
       'native/src/log_recovery.cc',
       'native/src/segment_swap.cc',

@@ -136,7 +136,7 @@ export class LogCleaner {
     const key = partitionKey(topic, partition);
     try {
       const outcome = await (await this.#cleaners()).run({ ...plan.args, threadNice: this.o.threadNice } satisfies CleanArgs, { name: 'cleanLog' }) as CleanOutcome;
-      let swap: SwapCleanedResult = { swapped: 0, refused: 0, logStartOffset: -1, sizeBytes: -1 };
+      let swap: SwapCleanedResult = { swapped: 0, refused: 0, logStartOffset: -1, sizeBytes: -1, swapMs: 0 };
       if (outcome.groups.length > 0) {
         const [answer] = await this.o.partitions.askMany<SwapCleanedResult>([{ topic, partition, msg: { t: 'swapCleaned', groups: outcome.groups } }]);
         if (!answer!.ok) throw answer!.error;
@@ -149,7 +149,7 @@ export class LogCleaner {
       const before = this.#stats.get(key);
       this.#stats.set(key, { dirtyRatio: 0, cleanedUpTo: this.checkpoint.get(key) ?? 0, cleanings: (before?.cleanings ?? 0) + 1, lastCleanedMs: Date.now(), lastCleaning: { ...figures, swapped: swap.swapped, refused: swap.refused } });
       this.o.log.info(
-        `log cleaner: ${key} (dirty ratio ${plan.dirtyRatio.toFixed(2)}${plan.overdue ? ', past max.compaction.lag.ms' : ''}) cleaned to ${outcome.cleanedUpTo}: ${outcome.recordsRemoved} of ${outcome.recordsRead} records removed, ${outcome.bytesRead} bytes read, ${outcome.bytesWritten} written, ${swap.swapped} segment groups swapped in ${outcome.elapsedMs} ms (${outcome.throttledMs} ms throttled${outcome.threadNice === null ? '' : `, thread at nice ${outcome.threadNice}`})`,
+        `log cleaner: ${key} (dirty ratio ${plan.dirtyRatio.toFixed(2)}${plan.overdue ? ', past max.compaction.lag.ms' : ''}) cleaned to ${outcome.cleanedUpTo}: ${outcome.recordsRemoved} of ${outcome.recordsRead} records removed, ${outcome.bytesRead} bytes read, ${outcome.bytesWritten} written, ${swap.swapped} segment groups swapped in ${outcome.elapsedMs} ms (swap ${swap.swapMs} ms, ${outcome.throttledMs} ms throttled${outcome.threadNice === null ? '' : `, thread at nice ${outcome.threadNice}`})`,
       );
       await this.#writeCheckpoint();
     } catch (err) {

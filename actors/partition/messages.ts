@@ -174,6 +174,8 @@ export interface SwapCleanedResult {
   readonly refused: number;
   readonly logStartOffset: number;
   readonly sizeBytes: number;
+  /** how long the swap held the partition (its writer lock, and the thread it runs on) */
+  readonly swapMs: number;
 }
 
 /** A Kafka error name (the broker maps it to a code) and a message. */

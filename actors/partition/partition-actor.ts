@@ -616,14 +616,12 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   /** Swaps the cleaner's segments in; a group whose segments changed meanwhile is dropped (the next cleaning redoes it). */
   private swapCleaned(groups: readonly CleanedGroup[]): SwapCleanedResult {
     const log = this.openLog();
-    let swapped = 0;
-    let refused = 0;
-    for (const g of groups) {
-      if (log.replaceSegments(g.firstBase, g.endOffset, g.replaced, g.cleanedPath)) swapped++;
-      else refused++;
-    }
+    const t0 = performance.now();
+    const done = log.replaceSegmentGroups(groups);
+    const swapped = done.filter(Boolean).length;
+    const refused = done.length - swapped;
     this.remember(log);
-    return { swapped, refused, logStartOffset: log.logStartOffset, sizeBytes: log.segments().reduce((n, s) => n + s.bytes, 0) };
+    return { swapped, refused, logStartOffset: log.logStartOffset, sizeBytes: log.segments().reduce((n, s) => n + s.bytes, 0), swapMs: Math.round(performance.now() - t0) };
   }
 
   /** Retention, flush.ms and producer expiry, on the broker's maintenance tick. */

@@ -6,7 +6,8 @@
 // then idle again. Reported: p50/p99/max of each phase and the ratio of p99
 // cleaning / p99 idle, measured in the same run. Run it again with
 // --throttle=BYTES to set log.cleaner.io.max.bytes.per.second, --nice=N to
-// set log.cleaner.thread.nice (0: the cleaner at the broker's priority).
+// set log.cleaner.thread.nice (0: the cleaner at the broker's priority),
+// --broker-log=FILE to keep the broker's log (at info: each cleaning's figures).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,7 +86,8 @@ async function main(): Promise<void> {
   const overrides: Record<string, number> = { 'log.cleaner.backoff.ms': 200 };
   if (THROTTLE > 0) overrides['log.cleaner.io.max.bytes.per.second'] = THROTTLE;
   if (NICE >= 0) overrides['log.cleaner.thread.nice'] = NICE;
-  const broker = await BrokerProcess.start({ dataDir, logLevel: 'warn', overrides });
+  const brokerLog = process.argv.find((x) => x.startsWith('--broker-log='))?.slice('--broker-log='.length);
+  const broker = await BrokerProcess.start({ dataDir, logLevel: brokerLog === undefined ? 'warn' : 'info', overrides, ...(brokerLog === undefined ? {} : { stderrFile: brokerLog }) });
   try {
     const cluster = await Cluster.connect({ bootstrap: broker.bootstrap, clientId: 'samsa-bench-cleaner' });
     // Nothing is cleanable while it is filled: its records are all younger than the lag.

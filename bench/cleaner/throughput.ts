@@ -74,7 +74,7 @@ async function main(): Promise<void> {
         log,
         firstDirtyOffset: 0,
         highWatermark: log.logEndOffset,
-        policy: { segmentBytes: SEGMENT_BYTES, deleteRetentionMs: 86_400_000, minCompactionLagMs: 0, maxCompactionLagMs: Number.MAX_SAFE_INTEGER, minCleanableDirtyRatio: 0, maxDecompressedBytes: 1 << 30 },
+        policy: { segmentBytes: SEGMENT_BYTES, segmentIndexBytes: 10 << 20, indexIntervalBytes: 4096, deleteRetentionMs: 86_400_000, minCompactionLagMs: 0, maxCompactionLagMs: Number.MAX_SAFE_INTEGER, minCleanableDirtyRatio: 0, maxDecompressedBytes: 1 << 30 },
         settings: { dedupeBufferBytes: 128 << 20, ioMaxBytesPerSecond: Infinity },
         keepBatchesEndingAt: [],
         nowMs: Date.now(),

@@ -7,6 +7,7 @@ SamsaAddon::SamsaAddon(Napi::Env env, Napi::Object exports) {
   registerHashFunctions(env, exports);
   registerRecordFunctions(env, exports);
   registerThreadFunctions(env, exports);
+  registerCleanerFunctions(env, exports);
   Napi::Function log = defineLogClass(env);
   logClass = Napi::Persistent(log);
   exports.Set("NativeLog", log);

@@ -43,6 +43,7 @@ auto guarded(Napi::Env env, F&& body) -> decltype(body()) {
 void registerHashFunctions(Napi::Env env, Napi::Object exports);
 void registerRecordFunctions(Napi::Env env, Napi::Object exports);
 void registerThreadFunctions(Napi::Env env, Napi::Object exports);
+void registerCleanerFunctions(Napi::Env env, Napi::Object exports);
 Napi::Function defineLogClass(Napi::Env env);
 Napi::Function defineDirLockClass(Napi::Env env);
 

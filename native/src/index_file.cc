@@ -59,6 +59,11 @@ void IndexFile::close() {
   loaded_ = false;
 }
 
+void IndexFile::renameTo(const std::string& path) {
+  if (fileExists(path_)) renameFile(path_, path);
+  path_ = path;
+}
+
 void IndexFile::remove() {
   close();
   removeFile(path_);

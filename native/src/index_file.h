@@ -33,6 +33,8 @@ class IndexFile {
   void syncData() const;
   void close();
   void remove();
+  // Renames the file (when it exists) and goes on under the new name.
+  void renameTo(const std::string& path);
 
   size_t entries() const { return entries_.load(std::memory_order_acquire); }
   size_t capacity() const { return capacity_; }

@@ -57,7 +57,7 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
                            InstanceMethod("flush", &NativeLog::Flush),
                            InstanceMethod("truncateTo", &NativeLog::TruncateTo),
                            InstanceMethod("advanceLogStart", &NativeLog::AdvanceLogStart),
-                           InstanceMethod("replaceSegments", &NativeLog::ReplaceSegments),
+                           InstanceMethod("replaceSegmentGroups", &NativeLog::ReplaceSegmentGroups),
                            InstanceMethod("recoveryReport", &NativeLog::RecoveryReport),
                            InstanceMethod("close", &NativeLog::Close),
                            InstanceMethod("injectWriteFault", &NativeLog::InjectWriteFault),
@@ -241,24 +241,40 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
     return Napi::Number::New(info.Env(), guarded(info.Env(), [&] { return l.advanceLogStart(offset); }));
   }
 
-  // replaceSegments(firstBase, endOffset, expected Float64Array [base, size, ...], cleanedPath) -> boolean
-  Napi::Value ReplaceSegments(const Napi::CallbackInfo& info) {
+  // replaceSegmentGroups(spec Float64Array [firstBase, endOffset, n, (base, size) x n, ...], cleanedPaths string[]) -> boolean[]
+  Napi::Value ReplaceSegmentGroups(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     PartitionLog& l = writableLog(env);
-    int64_t firstBase = int64Arg(info, 0);
-    int64_t endOffset = int64Arg(info, 1);
-    if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-      throwInvalidArgument(env, "replaceSegments expects a Float64Array of (base, size) pairs");
+    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      throwInvalidArgument(env, "replaceSegmentGroups expects a Float64Array of groups");
     }
-    Napi::Float64Array pairs = info[2].As<Napi::Float64Array>();
-    if (pairs.ElementLength() % 2 != 0) throwInvalidArgument(env, "replaceSegments expects (base, size) pairs");
-    if (!info[3].IsString()) throwInvalidArgument(env, "replaceSegments expects the cleaned file's path");
-    std::vector<std::pair<int64_t, uint64_t>> expected;
-    for (size_t i = 0; i + 1 < pairs.ElementLength(); i += 2) {
-      expected.emplace_back(static_cast<int64_t>(pairs[i]), static_cast<uint64_t>(pairs[i + 1]));
+    if (!info[1].IsArray()) throwInvalidArgument(env, "replaceSegmentGroups expects the cleaned files' paths");
+    Napi::Float64Array spec = info[0].As<Napi::Float64Array>();
+    Napi::Array paths = info[1].As<Napi::Array>();
+    std::vector<SegmentSwap> swaps;
+    size_t i = 0;
+    const size_t n = spec.ElementLength();
+    while (i < n) {
+      if (i + 3 > n || swaps.size() >= paths.Length()) throwInvalidArgument(env, "replaceSegmentGroups: a group is cut short");
+      SegmentSwap s;
+      s.firstBase = static_cast<int64_t>(spec[i]);
+      s.endOffset = static_cast<int64_t>(spec[i + 1]);
+      const double count = spec[i + 2];
+      i += 3;
+      if (!(count >= 0) || i + 2 * static_cast<size_t>(count) > n) throwInvalidArgument(env, "replaceSegmentGroups: a group is cut short");
+      for (size_t k = 0; k < static_cast<size_t>(count); k++, i += 2) {
+        s.expected.emplace_back(static_cast<int64_t>(spec[i]), static_cast<uint64_t>(spec[i + 1]));
+      }
+      Napi::Value path = paths[static_cast<uint32_t>(swaps.size())];
+      if (!path.IsString()) throwInvalidArgument(env, "replaceSegmentGroups: a cleaned path is not a string");
+      s.cleanedPath = path.As<Napi::String>();
+      swaps.push_back(std::move(s));
     }
-    std::string path = info[3].As<Napi::String>();
-    return Napi::Boolean::New(env, guarded(env, [&] { return l.replaceSegments(firstBase, endOffset, expected, path); }));
+    if (swaps.size() != paths.Length()) throwInvalidArgument(env, "replaceSegmentGroups: as many paths as groups");
+    std::vector<bool> done = guarded(env, [&] { return l.replaceSegmentGroups(swaps); });
+    Napi::Array out = Napi::Array::New(env, done.size());
+    for (size_t k = 0; k < done.size(); k++) out.Set(static_cast<uint32_t>(k), Napi::Boolean::New(env, done[k]));
+    return out;
   }
 
   Napi::Value RecoveryReport(const Napi::CallbackInfo& info) {
@@ -296,8 +312,26 @@ class NativeLog : public Napi::ObjectWrap<NativeLog> {
   bool owner_ = false;
 };
 
+// indexCleanedSegment(dir, firstBase, endOffset, indexIntervalBytes, indexBytes): the log cleaner's half of a swap.
+Napi::Value IndexCleanedSegment(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 5 || !info[0].IsString()) throwInvalidArgument(env, "indexCleanedSegment(dir, firstBase, endOffset, indexIntervalBytes, indexBytes)");
+  std::string dir = info[0].As<Napi::String>();
+  int64_t firstBase = int64Arg(info, 1);
+  int64_t endOffset = int64Arg(info, 2);
+  int64_t interval = int64Arg(info, 3);
+  int64_t indexBytes = int64Arg(info, 4);
+  if (firstBase < 0 || endOffset <= firstBase || interval < 0 || indexBytes < 8) throwInvalidArgument(env, "indexCleanedSegment: bad offsets or sizes");
+  guarded(env, [&] { indexCleanedSegment(dir, firstBase, endOffset, static_cast<uint64_t>(interval), static_cast<uint64_t>(indexBytes)); });
+  return env.Undefined();
+}
+
 }  // namespace
 
 Napi::Function defineLogClass(Napi::Env env) { return NativeLog::Define(env); }
+
+void registerCleanerFunctions(Napi::Env env, Napi::Object exports) {
+  exports.Set("indexCleanedSegment", Napi::Function::New(env, IndexCleanedSegment, "indexCleanedSegment"));
+}
 
 }  // namespace samsa

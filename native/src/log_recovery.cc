@@ -45,10 +45,10 @@ std::shared_ptr<PartitionLog> PartitionLog::open(const std::string& dir, const L
   return log;
 }
 
-uint64_t PartitionLog::rebuildSegment(LogSegment& segment, int64_t crcFromOffset, int64_t minBaseOffset,
-                                      int64_t maxOffsetExclusive) {
-  segment.resetForRebuild();
+uint64_t indexBatches(LogSegment& segment, int64_t crcFromOffset, int64_t minBaseOffset, int64_t maxOffsetExclusive,
+                      uint64_t indexIntervalBytes) {
   const uint64_t fileBytes = segment.log().size();
+  if (fileBytes == 0) return 0;
   std::shared_ptr<Mapping> map = Mapping::map(segment.log().fd(), fileBytes, Mapping::Mode::ReadOnlyView, segment.logPath());
   int64_t expected = std::max(segment.baseOffset(), minBaseOffset);
   uint64_t pos = 0;
@@ -64,11 +64,18 @@ uint64_t PartitionLog::rebuildSegment(LogSegment& segment, int64_t crcFromOffset
     }
     // Each batch counts as its own append: the original grouping is unknown.
     segment.recordAppend(pos, h.sizeInBytes(), h.maxTimestamp, h.lastOffset(), h.maxTimestamp, h.lastOffset(),
-                         config_.indexIntervalBytes);
+                         indexIntervalBytes);
     expected = h.lastOffset() + 1;
     pos += h.sizeInBytes();
   }
-  map.reset();
+  return pos;
+}
+
+uint64_t PartitionLog::rebuildSegment(LogSegment& segment, int64_t crcFromOffset, int64_t minBaseOffset,
+                                      int64_t maxOffsetExclusive) {
+  segment.resetForRebuild();
+  const uint64_t fileBytes = segment.log().size();
+  const uint64_t pos = indexBatches(segment, crcFromOffset, minBaseOffset, maxOffsetExclusive, config_.indexIntervalBytes);
   const uint64_t cut = fileBytes - pos;
   if (cut > 0) segment.truncateLog(pos);
   segment.publishSize(pos);

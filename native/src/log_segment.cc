@@ -16,13 +16,13 @@ std::string segmentFileName(int64_t baseOffset, const char* suffix) {
   return std::string(name) + suffix;
 }
 
-LogSegment::LogSegment(const std::string& dir, int64_t baseOffset, int64_t createdMs)
+LogSegment::LogSegment(const std::string& dir, int64_t baseOffset, int64_t createdMs, const std::string& nameSuffix)
     : dir_(dir),
       baseOffset_(baseOffset),
       createdMs_(createdMs),
-      logPath_(joinPath(dir, segmentFileName(baseOffset, kLogSuffix))),
-      offsetIndex_(joinPath(dir, segmentFileName(baseOffset, kIndexSuffix)), baseOffset),
-      timeIndex_(joinPath(dir, segmentFileName(baseOffset, kTimeIndexSuffix)), baseOffset),
+      logPath_(joinPath(dir, segmentFileName(baseOffset, kLogSuffix) + nameSuffix)),
+      offsetIndex_(joinPath(dir, segmentFileName(baseOffset, kIndexSuffix) + nameSuffix), baseOffset),
+      timeIndex_(joinPath(dir, segmentFileName(baseOffset, kTimeIndexSuffix) + nameSuffix), baseOffset),
       nextOffset_(baseOffset),
       offsetOfMaxTimestamp_(baseOffset) {}
 
@@ -128,6 +128,13 @@ void LogSegment::flush() const {
   log_.syncData();
   offsetIndex_.file().syncData();
   timeIndex_.file().syncData();
+}
+
+void LogSegment::renameFiles(const std::string& suffix) {
+  renameFile(logPath_, logPath_ + suffix);
+  logPath_ += suffix;
+  offsetIndex_.file().renameTo(offsetIndex_.file().path() + suffix);
+  timeIndex_.file().renameTo(timeIndex_.file().path() + suffix);
 }
 
 void LogSegment::removeFiles() {

@@ -31,7 +31,9 @@ std::string segmentFileName(int64_t baseOffset, const char* suffix);
 
 class LogSegment {
  public:
-  LogSegment(const std::string& dir, int64_t baseOffset, int64_t createdMs);
+  // `nameSuffix` follows each file's name: ".cleaned" for a segment the log
+  // cleaner builds beside the live ones (never part of a log until renamed).
+  LogSegment(const std::string& dir, int64_t baseOffset, int64_t createdMs, const std::string& nameSuffix = "");
 
   // Opens the three files (creating them when `create`) and maps the indexes.
   void open(bool create);
@@ -85,6 +87,8 @@ class LogSegment {
   // views past the cut are detached first so they stay readable.
   void truncateLog(uint64_t bytes);
   void flush() const;
+  // Renames the three files to <name><suffix>; the segment goes on with them.
+  void renameFiles(const std::string& suffix);
   void removeFiles();
   void close();
 

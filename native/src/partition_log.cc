@@ -308,7 +308,7 @@ void PartitionLog::deleteSegments(size_t count) {
   std::vector<std::shared_ptr<LogSegment>> doomed(segments_.begin(), segments_.begin() + count);
   segments_.erase(segments_.begin(), segments_.begin() + count);
   // Oldest first: a crash part-way leaves a log that still starts cleanly.
-  for (auto& s : doomed) s->removeFiles();
+  for (auto& s : doomed) deleter_.retire(s);
 }
 
 int64_t PartitionLog::truncateTo(int64_t offset) {
@@ -331,7 +331,7 @@ int64_t PartitionLog::truncateTo(int64_t offset) {
   }
   const size_t keep = segmentIndexFor(offset);
   while (segments_.size() > keep + 1) {
-    segments_.back()->removeFiles();
+    deleter_.retire(segments_.back());
     segments_.pop_back();
   }
   LogSegment& segment = *segments_.back();
@@ -402,6 +402,7 @@ void PartitionLog::close() {
   }
   for (auto& s : segments_) s->close();
   segments_.clear();
+  deleter_.drain();
   if (flushFailure) throw *flushFailure;
 }
 

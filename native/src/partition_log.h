@@ -21,6 +21,7 @@
 #include "log_segment.h"
 #include "mapping.h"
 #include "record_batch.h"
+#include "segment_deleter.h"
 #include "segment_flusher.h"
 
 namespace samsa {
@@ -82,6 +83,14 @@ struct RecoveryReport {
   uint32_t indexesRebuilt;
 };
 
+// One group of the log cleaner's output (PartitionLog::replaceSegmentGroups).
+struct SegmentSwap {
+  int64_t firstBase = 0;
+  int64_t endOffset = 0;
+  std::vector<std::pair<int64_t, uint64_t>> expected;
+  std::string cleanedPath;
+};
+
 class PartitionLog {
  public:
   // Opens (creating the directory when missing) and recovers: segments from
@@ -113,16 +122,19 @@ class PartitionLog {
   // Advances the log start offset to `offset` (if higher) and deletes the
   // non-active segments wholly below it. Returns the number deleted.
   uint32_t advanceLogStart(int64_t offset);
-  // Swaps a cleaned segment in for the sealed segments it was made from: those
-  // whose bases lie in [firstBase, endOffset), where endOffset is the base of
-  // the segment after them. `expected` holds their (base, size) as the cleaner
-  // read them; if any differs (retention or truncation got there first) the
-  // cleaned file is dropped and false returned. Crash-safe by rename order:
-  // <cleaned> -> <firstBase>.<endOffset>.swap (a complete result from here
-  // on) -> old segments removed -> <firstBase>.log; recovery finishes a swap
-  // it finds. See swapFileName.
-  bool replaceSegments(int64_t firstBase, int64_t endOffset, const std::vector<std::pair<int64_t, uint64_t>>& expected,
-                       const std::string& cleanedPath);
+  // Swaps cleaned segments in, each for the sealed segments it was made from:
+  // those whose bases lie in [firstBase, endOffset), where endOffset is the
+  // base of the segment after them. `expected` holds their (base, size) as the
+  // cleaner read them; where any differs (retention or truncation got there
+  // first) that cleaned file is dropped and its answer is false. Crash-safe by
+  // rename order: every <cleaned> -> <firstBase>.<endOffset>.swap (a complete
+  // result from here on), one directory sync, then old segments removed ->
+  // <firstBase>.log, one directory sync; recovery finishes a swap it finds.
+  // See swapFileName. A cleaned file indexed by indexCleanedSegment goes in by
+  // renames alone; one without its indexes beside it is checked and indexed
+  // here, under the locks. A file that is not a whole log throws before
+  // anything is swapped, and every cleaned file is dropped.
+  std::vector<bool> replaceSegmentGroups(const std::vector<SegmentSwap>& swaps);
   void close();
   void injectWriteFault(int err, int64_t bytesBeforeFailure);
 
@@ -154,9 +166,29 @@ class PartitionLog {
   std::atomic<int64_t> recoveryPoint_{0};
   std::atomic<bool> closed_{false};
   WriteFault writeFault_;
+  SegmentDeleter deleter_;
   // Declared last: destroyed (its thread joined) before the segments it syncs.
   SegmentFlusher flusher_;
   RecoveryReport recovery_{};
 };
+
+// Walks a segment's .log from byte 0, adding index entries and statistics as
+// its appends would have (an offset index entry every indexIntervalBytes), up
+// to the first malformed batch or one outside [max(base, minBaseOffset),
+// maxOffsetExclusive); batches holding offsets at or past crcFromOffset must
+// also pass their CRC. Returns the bytes walked (the whole file when sound).
+uint64_t indexBatches(LogSegment& segment, int64_t crcFromOffset, int64_t minBaseOffset, int64_t maxOffsetExclusive,
+                      uint64_t indexIntervalBytes);
+
+// The log cleaner's half of a swap, on the cleaner's own thread: the cleaned
+// file <firstBase>.log.cleaned (written and fsync'd) is checked to be whole
+// CRC-valid v2 batches with increasing offsets in [firstBase, endOffset), and
+// its indexes are written beside it (<firstBase>.index.cleaned,
+// <firstBase>.timeindex.cleaned), sealed and fsync'd, so that the swap, which
+// holds the log's locks on the thread serving it, is renames and two
+// directory syncs. Throws StorageFailure (CorruptBatch) for a file that is
+// not whole, removing the indexes.
+void indexCleanedSegment(const std::string& dir, int64_t firstBase, int64_t endOffset, uint64_t indexIntervalBytes,
+                         uint64_t indexBytes);
 
 }  // namespace samsa

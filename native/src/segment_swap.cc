@@ -5,8 +5,13 @@
 //   2. <base>.<end>.swap    renamed from it: from here on the cleaned result
 //                           is the truth for offsets [base, end) and recovery
 //                           completes the swap (step 3 and 4) when it finds it.
-//   3. the old segments whose bases lie in [base, end) removed.
-//   4. <base>.log           renamed from the swap file; its indexes rebuilt.
+//   3. the old segments whose bases lie in [base, end) renamed .deleted (and
+//                           removed by the log's deleter thread).
+//   4. <base>.log           renamed from the swap file, and its indexes from
+//                           <base>.index.cleaned and <base>.timeindex.cleaned
+//                           (written by the cleaner, indexCleanedSegment);
+//                           recovery deletes those (.cleaned) and rebuilds
+//                           what is missing.
 // Kafka names the swap file <base>.log.swap and infers the range it replaces
 // from its last offset; a cleaned segment whose last batches were all removed
 // ends early, so the range is written into the name instead.
@@ -23,6 +28,9 @@ namespace samsa {
 namespace {
 
 constexpr const char* kSwapSuffix = ".swap";
+constexpr const char* kCleanedSuffix = ".cleaned";
+
+std::string cleanedName(int64_t base, const char* suffix) { return segmentFileName(base, suffix) + kCleanedSuffix; }
 
 std::string swapFileName(int64_t firstBase, int64_t endOffset) {
   char name[2 * kOffsetDigits + 8];
@@ -85,6 +93,37 @@ bool cleanedFileIsWhole(const std::string& path, int64_t firstBase, int64_t endO
 
 }  // namespace
 
+void indexCleanedSegment(const std::string& dir, int64_t firstBase, int64_t endOffset, uint64_t indexIntervalBytes,
+                         uint64_t indexBytes) {
+  // Whatever a failed attempt left is rebuilt, never reused.
+  removeFile(joinPath(dir, cleanedName(firstBase, kIndexSuffix)));
+  removeFile(joinPath(dir, cleanedName(firstBase, kTimeIndexSuffix)));
+  LogSegment segment(dir, firstBase, 0, kCleanedSuffix);
+  bool whole = false;
+  try {
+    segment.open(false);
+    segment.activate(indexBytes);
+    const uint64_t bytes = segment.size();
+    whole = indexBatches(segment, INT64_MIN, firstBase, endOffset, indexIntervalBytes) == bytes;
+    if (whole) {
+      segment.seal();
+      segment.flush();
+    }
+  } catch (...) {
+    segment.close();
+    removeFile(joinPath(dir, cleanedName(firstBase, kIndexSuffix)));
+    removeFile(joinPath(dir, cleanedName(firstBase, kTimeIndexSuffix)));
+    throw;
+  }
+  segment.close();
+  if (!whole) {
+    removeFile(joinPath(dir, cleanedName(firstBase, kIndexSuffix)));
+    removeFile(joinPath(dir, cleanedName(firstBase, kTimeIndexSuffix)));
+    throw StorageFailure(ErrorCode::CorruptBatch, "cleaned segment " + segment.logPath() + " is not a whole log of offsets [" +
+                                                      std::to_string(firstBase) + ", " + std::to_string(endOffset) + ")");
+  }
+}
+
 void PartitionLog::completeSwaps(std::vector<std::string>& names) {
   bool changed = false;
   for (const std::string& name : names) {
@@ -102,52 +141,90 @@ void PartitionLog::completeSwaps(std::vector<std::string>& names) {
   names = listDirectory(dir_);
 }
 
-bool PartitionLog::replaceSegments(int64_t firstBase, int64_t endOffset,
-                                   const std::vector<std::pair<int64_t, uint64_t>>& expected,
-                                   const std::string& cleanedPath) {
-  if (!cleanedFileIsWhole(cleanedPath, firstBase, endOffset)) {
-    removeFile(cleanedPath);
-    throw StorageFailure(ErrorCode::CorruptBatch, "cleaned segment " + cleanedPath + " is not a whole log of offsets [" +
-                                                       std::to_string(firstBase) + ", " + std::to_string(endOffset) + ")");
+std::vector<bool> PartitionLog::replaceSegmentGroups(const std::vector<SegmentSwap>& swaps) {
+  const auto indexPath = [&](const SegmentSwap& s) { return joinPath(dir_, cleanedName(s.firstBase, kIndexSuffix)); };
+  const auto timeIndexPath = [&](const SegmentSwap& s) { return joinPath(dir_, cleanedName(s.firstBase, kTimeIndexSuffix)); };
+  const auto dropCleaned = [&](const SegmentSwap& s) {
+    removeFile(s.cleanedPath);
+    removeFile(indexPath(s));
+    removeFile(timeIndexPath(s));
+  };
+  std::vector<bool> indexed(swaps.size());
+  for (size_t i = 0; i < swaps.size(); i++) {
+    const SegmentSwap& s = swaps[i];
+    indexed[i] = fileExists(indexPath(s)) && fileExists(timeIndexPath(s));
+    if (!indexed[i] && !cleanedFileIsWhole(s.cleanedPath, s.firstBase, s.endOffset)) {
+      for (const SegmentSwap& d : swaps) dropCleaned(d);
+      throw StorageFailure(ErrorCode::CorruptBatch, "cleaned segment " + s.cleanedPath + " is not a whole log of offsets [" +
+                                                         std::to_string(s.firstBase) + ", " + std::to_string(s.endOffset) + ")");
+    }
   }
   std::lock_guard<std::mutex> writer(writerMutex_);
   ensureOpen();
-  size_t first = 0;
-  while (first < segments_.size() && segments_[first]->baseOffset() != firstBase) first++;
-  // The replaced segments, unchanged since the cleaner read them, and sealed:
-  // a segment follows them, and it starts at endOffset.
-  bool same = first + expected.size() < segments_.size() && !expected.empty();
-  for (size_t k = 0; same && k < expected.size(); k++) {
-    const LogSegment& s = *segments_[first + k];
-    same = s.baseOffset() == expected[k].first && s.size() == expected[k].second;
+  const auto position = [&](int64_t base) {
+    size_t first = 0;
+    while (first < segments_.size() && segments_[first]->baseOffset() != base) first++;
+    return first;
+  };
+  std::vector<bool> done(swaps.size(), false);
+  bool any = false;
+  for (size_t i = 0; i < swaps.size(); i++) {
+    const SegmentSwap& sw = swaps[i];
+    const size_t first = position(sw.firstBase);
+    // The replaced segments, unchanged since the cleaner read them, and sealed:
+    // a segment follows them, and it starts at endOffset.
+    bool same = first + sw.expected.size() < segments_.size() && !sw.expected.empty();
+    for (size_t k = 0; same && k < sw.expected.size(); k++) {
+      const LogSegment& s = *segments_[first + k];
+      same = s.baseOffset() == sw.expected[k].first && s.size() == sw.expected[k].second;
+    }
+    if (same) same = segments_[first + sw.expected.size()]->baseOffset() == sw.endOffset;
+    if (!same) {
+      dropCleaned(sw);
+      continue;
+    }
+    done[i] = any = true;
   }
-  if (same) same = segments_[first + expected.size()]->baseOffset() == endOffset;
-  if (!same) {
-    removeFile(cleanedPath);
-    return false;
-  }
+  if (!any) return done;
   flusher_.drain();
-  const std::string swapPath = joinPath(dir_, swapFileName(firstBase, endOffset));
-  renameFile(cleanedPath, swapPath);
+  for (size_t i = 0; i < swaps.size(); i++) {
+    if (done[i]) renameFile(swaps[i].cleanedPath, joinPath(dir_, swapFileName(swaps[i].firstBase, swaps[i].endOffset)));
+  }
   syncDirectory(dir_);
-
-  std::vector<std::shared_ptr<LogSegment>> old(segments_.begin() + first, segments_.begin() + first + expected.size());
-  std::unique_lock<std::shared_mutex> lock(segmentsMutex_);
-  // Views handed out keep their mappings (and so the removed files' pages).
-  for (auto& s : old) s->removeFiles();
-  renameFile(swapPath, joinPath(dir_, segmentFileName(firstBase, kLogSuffix)));
-  // Its creation time only matters to segment.ms, which is for the active segment.
-  auto cleaned = std::make_shared<LogSegment>(dir_, firstBase, 0);
-  cleaned->open(false);
-  cleaned->activate(config_.segmentIndexBytes);
-  const int64_t minBase = first == 0 ? firstBase : segments_[first - 1]->nextOffset();
-  rebuildSegment(*cleaned, INT64_MAX, std::max(minBase, firstBase), endOffset);
-  cleaned->seal();
-  cleaned->flush();
+  {
+    std::unique_lock<std::shared_mutex> lock(segmentsMutex_);
+    for (size_t i = 0; i < swaps.size(); i++) {
+      if (!done[i]) continue;
+      const SegmentSwap& sw = swaps[i];
+      const size_t first = position(sw.firstBase);
+      // Renamed .deleted here, closed and unlinked on the deleter's thread;
+      // views handed out keep their mappings (and so the files' pages).
+      for (size_t k = 0; k < sw.expected.size(); k++) deleter_.retire(segments_[first + k]);
+      renameFile(joinPath(dir_, swapFileName(sw.firstBase, sw.endOffset)), joinPath(dir_, segmentFileName(sw.firstBase, kLogSuffix)));
+      if (indexed[i]) {
+        renameFile(indexPath(sw), joinPath(dir_, segmentFileName(sw.firstBase, kIndexSuffix)));
+        renameFile(timeIndexPath(sw), joinPath(dir_, segmentFileName(sw.firstBase, kTimeIndexSuffix)));
+      }
+      // Its creation time only matters to segment.ms, which is for the active segment.
+      auto cleaned = std::make_shared<LogSegment>(dir_, sw.firstBase, 0);
+      cleaned->open(false);
+      // Indexes written by the cleaner were checked as they were made; the
+      // check here is recovery's, and a failing one (never expected) costs a
+      // rebuild.
+      if (!indexed[i] || !indexesAreSane(*cleaned, sw.endOffset)) {
+        cleaned->activate(config_.segmentIndexBytes);
+        const int64_t minBase = first == 0 ? sw.firstBase : segments_[first - 1]->nextOffset();
+        rebuildSegment(*cleaned, INT64_MAX, std::max(minBase, sw.firstBase), sw.endOffset);
+        cleaned->seal();
+        cleaned->flush();
+      }
+      segments_.erase(segments_.begin() + first, segments_.begin() + first + sw.expected.size());
+      segments_.insert(segments_.begin() + first, cleaned);
+    }
+  }
+  // Readers go on meanwhile: the renames are in place, only their durability is awaited.
   syncDirectory(dir_);
-  segments_.erase(segments_.begin() + first, segments_.begin() + first + expected.size());
-  segments_.insert(segments_.begin() + first, cleaned);
-  return true;
+  return done;
 }
 
 }  // namespace samsa

@@ -1,6 +1,6 @@
 // Rolling, retention, truncation, delete-records and the flush policies.
 import test from 'ava';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PartitionLog, StorageError, type LogConfig } from '../../native/index.js';
 import { simpleBatch } from './helpers/batch-builder.js';
@@ -170,4 +170,30 @@ test("config validation: Kafka's ranges are taken (segment.bytes from 14, any ne
   t.is(log.segments().length, 2, 'a batch larger than segment.bytes has a segment of its own');
   t.is(log.read(1, 1 << 20).firstOffset, 1);
   t.is(log.applyRetention().deletedSegments, 0, 'a negative retention.bytes is unbounded');
+});
+
+test("segments let go of (retention, truncation) are renamed .deleted at once and removed off the caller's thread; close waits for it, and recovery removes what a crash left", async (t) => {
+  const dir = tempDir(t);
+  const log = PartitionLog.open(dir, { segmentBytes: BATCH_BYTES * 2 });
+  for (let i = 0; i < 10; i++) log.append(simpleBatch(1, 100));
+  const early = log.read(0, 1).views[0]!;
+  const copy = Buffer.from(early);
+  log.deleteRecordsBefore(4);
+  log.truncateTo(7);
+  const names = () => readdirSync(dir).sort();
+  t.false(names().some((n) => /^0{20}\.(log|index|timeindex)$/.test(n)), 'the live names are gone at once');
+  for (let i = 0; i < 200 && names().some((n) => n.endsWith('.deleted')); i++) await new Promise((r) => setTimeout(r, 10));
+  t.deepEqual(names().filter((n) => n.endsWith('.deleted')), [], 'the deleter removed every retired file');
+  t.deepEqual(Buffer.from(early), copy, 'a view read before keeps its bytes');
+  log.deleteRecordsBefore(6);
+  log.close();
+  t.deepEqual(names().filter((n) => n.endsWith('.deleted')), [], 'close waits for the deleter');
+  // A crash between the rename and the removal: recovery removes the .deleted files.
+  writeFileSync(join(dir, '00000000000000000000.log.deleted'), simpleBatch(1, 100));
+  writeFileSync(join(dir, '00000000000000000000.index.deleted'), Buffer.alloc(8));
+  const again = PartitionLog.open(dir, { segmentBytes: BATCH_BYTES * 2 }, { logStartOffset: 6, recoveryPoint: 7 });
+  t.teardown(() => again.close());
+  t.deepEqual(names().filter((n) => n.endsWith('.deleted')), []);
+  t.is(again.logStartOffset, 6);
+  t.is(again.logEndOffset, 7);
 });

@@ -4,11 +4,11 @@
  * crash points of the swap protocol, reopened from the files a crash leaves.
  */
 import test, { type ExecutionContext } from 'ava';
-import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getPriority } from 'node:os';
 import { Piscina } from 'piscina';
-import { PartitionLog } from '../../native/index.js';
+import { PartitionLog, indexCleanedSegment } from '../../native/index.js';
 import { cleanLog, segmentPath, type CleanOutcome } from '../../actors/partition/cleaner/clean-job.js';
 import { cleanPlan, type CompactionPolicy } from '../../actors/partition/cleaner/clean-plan.js';
 import { decodeRecordBatchSync, encodeRecordBatchSync } from '../../protocol/records/record-batch.js';
@@ -19,6 +19,8 @@ import { Random } from '../torture/harness/random.js';
 const SEGMENT_BYTES = 4096;
 const policy: CompactionPolicy = {
   segmentBytes: SEGMENT_BYTES,
+  segmentIndexBytes: 1 << 16,
+  indexIntervalBytes: 256,
   deleteRetentionMs: 86_400_000,
   minCompactionLagMs: 0,
   maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
@@ -237,4 +239,48 @@ test('a cleaning on a cleaner thread runs at log.cleaner.thread.nice; the thread
   t.true(outcome.groups.length > 0);
   if (process.platform === 'linux') t.is(outcome.threadNice, 12);
   t.is(getPriority(), before);
+});
+
+test("the cleaner indexes each cleaned segment on its own thread; the swap renames those indexes in, and they are the ones a recovery rebuilds", async (t) => {
+  const dir = tempDir(t);
+  const log = PartitionLog.open(dir, { segmentBytes: SEGMENT_BYTES, indexIntervalBytes: policy.indexIntervalBytes });
+  for (let i = 0; i < 600; i++) log.append(batch([{ key: `k${i % 11}`, value: `v${i}-${'p'.repeat(30)}` }]));
+  const before = readAll(log);
+  const plan = cleanPlan({ log, firstDirtyOffset: 0, highWatermark: log.logEndOffset, policy, settings, keepBatchesEndingAt: [], nowMs: Date.now() });
+  const outcome = await cleanLog(plan.args);
+  t.true(outcome.groups.length > 1);
+  for (const g of outcome.groups) {
+    t.true(existsSync(segmentPath(dir, g.firstBase, '.index.cleaned')) && existsSync(segmentPath(dir, g.firstBase, '.timeindex.cleaned')), `indexes beside ${g.cleanedPath}`);
+  }
+  for (const g of outcome.groups) t.true(log.replaceSegments(g.firstBase, g.endOffset, g.replaced, g.cleanedPath));
+  t.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.cleaned') || n.endsWith('.swap')), [], 'every cleaned file renamed in');
+  const after = readAll(log);
+  t.deepEqual(latest(after), latest(before));
+  // A read from every surviving offset finds its batch through the swapped-in offset index.
+  for (const r of after.filter((_, i) => i % 7 === 0)) {
+    const first = [...recordBatches(Buffer.from(log.read(r.offset, 1 << 16).views[0]!))][0]!;
+    t.true(decodeRecordBatchSync(first).records.some((x) => Number(x.offset) === r.offset), `offset ${r.offset} is in the first batch read from it`);
+  }
+  const indexFiles = outcome.groups.flatMap((g) => ['.index', '.timeindex'].map((s) => segmentPath(dir, g.firstBase, s)));
+  const written = indexFiles.map((f) => readFileSync(f));
+  log.close();
+  for (const f of indexFiles) rmSync(f);
+  const reopened = PartitionLog.open(dir, { segmentBytes: SEGMENT_BYTES, indexIntervalBytes: policy.indexIntervalBytes });
+  t.teardown(() => reopened.close());
+  t.deepEqual(readAll(reopened), after);
+  indexFiles.forEach((f, i) => t.deepEqual(readFileSync(f), written[i], `${f}: the cleaner's index is the one recovery rebuilds`));
+});
+
+test('a cleaned file that is not a whole log is refused by the cleaner with CORRUPT_BATCH, and no index is left beside it', async (t) => {
+  const dir = tempDir(t);
+  const log = openLog(t, dir);
+  for (let i = 0; i < 300; i++) log.append(batch([{ key: `k${i % 7}`, value: `v${i}` }]));
+  const plan = cleanPlan({ log, firstDirtyOffset: 0, highWatermark: log.logEndOffset, policy, settings, keepBatchesEndingAt: [], nowMs: Date.now() });
+  const g = (await cleanLog(plan.args)).groups.find((x) => x.bytesOut > 100)!;
+  const bytes = readFileSync(g.cleanedPath);
+  bytes[70] = bytes[70]! ^ 0xff;
+  writeFileSync(g.cleanedPath, bytes);
+  t.throws(() => indexCleanedSegment(dir, g.firstBase, g.endOffset, policy.indexIntervalBytes, policy.segmentIndexBytes), { code: 'CORRUPT_BATCH', message: /not a whole log/ } as never);
+  t.false(existsSync(segmentPath(dir, g.firstBase, '.index.cleaned')) || existsSync(segmentPath(dir, g.firstBase, '.timeindex.cleaned')));
+  t.throws(() => indexCleanedSegment(dir, g.firstBase, g.firstBase + 1, policy.indexIntervalBytes, policy.segmentIndexBytes), { message: /not a whole log/ }, 'offsets past endOffset');
 });

@@ -5,13 +5,14 @@
  * segment.bytes, keeping per key only its latest record (and tombstones until
  * delete.retention.ms has passed). Runs on a cleaner thread (piscina, sized
  * by log.cleaner.threads), reading segment files and writing
- * `<base>.log.cleaned` files; the partition actor swaps them in
- * (PartitionLog.replaceSegments), so the log itself is only touched by its
- * owner. Batches keep their base offset, last offset delta, producer id,
+ * `<base>.log.cleaned` files and their indexes (`<base>.index.cleaned`,
+ * `<base>.timeindex.cleaned`, built and fsync'd here); the partition actor
+ * swaps them in by renames (PartitionLog.replaceSegments), so the log itself
+ * is only touched by its owner, and briefly. Batches keep their base offset, last offset delta, producer id,
  * epoch, base sequence, base timestamp and leader epoch; retained records are
  * their original bytes.
  */
-import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { codecFor } from '../../../protocol/compression/codecs.js';
@@ -26,6 +27,7 @@ import {
   type RecordBatchHeader,
 } from '../../../protocol/records/batch-header.js';
 import { crc32c } from '../../../protocol/records/crc32c.js';
+import { indexCleanedSegment } from '../../../native/cleaned-segment.js';
 import { setThreadNice } from '../../../native/thread-priority.js';
 import { OffsetMap } from './offset-map.js';
 import { recordSlices, type RecordSlice } from './record-slices.js';
@@ -47,6 +49,9 @@ export interface CleanArgs {
   /** the base of the first segment not cleaned: the active one, or one holding offsets at or past the high watermark or newer than min.compaction.lag.ms */
   readonly firstUncleanableOffset: number;
   readonly segmentBytes: number;
+  /** the cleaned segments' index preallocation and index.interval.bytes */
+  readonly segmentIndexBytes: number;
+  readonly indexIntervalBytes: number;
   /** tombstones in segments whose newest record is older than this are removed */
   readonly deleteHorizonMs: number;
   /** last offsets of each idempotent producer's newest batch: those batches are kept whole so the producer's sequence survives */
@@ -213,7 +218,7 @@ function cleanGroup(
         throttle.moved(batch.sizeBytes + (kept.bytes?.length ?? 0));
       }
     }
-    fsyncSync(fd);
+    // Not fsync'd here: indexCleanedSegment syncs it with its indexes, and a file that changes nothing is not kept.
   } catch (err) {
     closeSync(fd);
     rmSync(cleanedPath, { force: true });
@@ -225,6 +230,12 @@ function cleanGroup(
   if (removedHere === 0 && g.segments.length === 1) {
     rmSync(cleanedPath, { force: true });
     return null;
+  }
+  try {
+    indexCleanedSegment(a.dir, firstBase, g.endOffset, a.indexIntervalBytes, a.segmentIndexBytes);
+  } catch (err) {
+    rmSync(cleanedPath, { force: true });
+    throw err;
   }
   return { firstBase, endOffset: g.endOffset, replaced: g.segments.map((s) => ({ baseOffset: s.baseOffset, bytes: s.bytes })), cleanedPath, bytesIn, bytesOut };
 }

@@ -13,6 +13,9 @@ export interface CleanerSettings {
 
 export interface CompactionPolicy {
   readonly segmentBytes: number;
+  /** segment.index.bytes and index.interval.bytes: the cleaned segments' indexes are built as the log's own */
+  readonly segmentIndexBytes: number;
+  readonly indexIntervalBytes: number;
   readonly deleteRetentionMs: number;
   readonly minCompactionLagMs: number;
   readonly maxCompactionLagMs: number;
@@ -84,6 +87,8 @@ export function cleanPlan(p: PlanInput): CleanPlan {
     firstDirtyOffset: firstDirty,
     firstUncleanableOffset,
     segmentBytes: p.policy.segmentBytes,
+    segmentIndexBytes: Math.max(12, p.policy.segmentIndexBytes),
+    indexIntervalBytes: p.policy.indexIntervalBytes,
     deleteHorizonMs: p.nowMs - p.policy.deleteRetentionMs,
     keepBatchesEndingAt: p.keepBatchesEndingAt,
     dedupeBufferBytes: p.settings.dedupeBufferBytes,
