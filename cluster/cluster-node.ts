@@ -155,6 +155,7 @@ export class ClusterNode {
           broker.fetchWatch.notify(k);
         },
         abandoned: (k) => broker.ackWaits.abandon(k),
+        deleted: (k) => broker.ackWaits.forget(k),
       });
       const lagMaxMs = config.get('replica.lag.time.max.ms') as number;
       // Kafka checks every half lag time, so a follower is out within 1.5x of it.

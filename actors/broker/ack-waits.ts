@@ -86,6 +86,12 @@ export class AckWaits {
     for (const w of [...set]) w.settle(NOT_LEADER);
   }
 
+  /** `key` is deleted here (its topic deleted): its waits fail, and a topic made again under its name, whose epochs start again at 0, is not judged by the old one's. */
+  forget(key: string): void {
+    this.abandon(key);
+    this.leadership.delete(key);
+  }
+
   close(): void {
     this.closed = true;
     for (const key of [...this.byKey.keys()]) this.abandon(key);

@@ -51,6 +51,8 @@ export interface PartitionAssignmentState {
 export interface HighWatermarkListener {
   highWatermark(key: string, highWatermark: bigint, isrSize: number, leaderEpoch: number): void;
   abandoned(key: string): void;
+  /** the partition was deleted here: nothing of its leadership may outlive it */
+  deleted(key: string): void;
 }
 
 export const ALTER_PARTITION_VERSION = 2;
@@ -423,7 +425,10 @@ export class ClusterCatalog implements TopicCatalog {
     await this.fetchers?.unfollow(topic, partition);
     try {
       await this.o.host.closePartition(topic, partition, deleteData);
-      if (deleteData) rmSync(join(this.o.dataDir, k), { recursive: true, force: true });
+      if (deleteData) {
+        rmSync(join(this.o.dataDir, k), { recursive: true, force: true });
+        this.hwListener?.deleted(k);
+      }
     } catch (err) {
       this.o.log.error(`stopping ${k} failed: ${(err as Error).message}`);
       return 'KAFKA_STORAGE_ERROR';

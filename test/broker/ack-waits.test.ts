@@ -50,3 +50,16 @@ test('waits time out, and all fail on close', async (t) => {
   t.deepEqual(await parked, { ok: false, error: 'NOT_LEADER_OR_FOLLOWER' });
   t.deepEqual(await w.wait(K, 1n, 0, 5_000), { ok: false, error: 'NOT_LEADER_OR_FOLLOWER' });
 });
+
+test('a deleted partition is forgotten: a topic made again under its name waits in its own epochs from 0', async (t) => {
+  const w = new AckWaits();
+  w.advance(K, 10n, 2, 5);
+  const parked = w.wait(K, 15n, 5, 5_000);
+  w.abandon(K);
+  t.deepEqual(await parked, { ok: false, error: 'NOT_LEADER_OR_FOLLOWER' });
+  t.deepEqual(await w.wait(K, 1n, 0, 5_000), { ok: false, error: 'NOT_LEADER_OR_FOLLOWER' }, 'epoch 0 is older than the 5 it led in');
+  w.forget(K);
+  const fresh = w.wait(K, 1n, 0, 5_000);
+  w.advance(K, 1n, 3, 0);
+  t.deepEqual(await fresh, { ok: true, isrSize: 3 });
+});

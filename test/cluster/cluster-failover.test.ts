@@ -270,3 +270,31 @@ test('a topic deleted while one of its brokers is down stays queued until it ret
   await admin.disconnect();
   t.deepEqual(offsets.map((o) => o.high), ['0', '0', '0'], 'the new topic has none of the old records');
 });
+
+test('a topic made again under a deleted one\'s name starts its leader epochs at 0, and a broker that led the old one in a later epoch acknowledges acks=all', async (t) => {
+  t.not(await waitFor(allLed, 30_000), -1);
+  const { controllerId } = await describe();
+  const [a, b] = c.cluster.brokerIds.filter((id) => id !== controllerId) as [number, number];
+  const assigned = (first: number, second: number) => [{ partition: 0, replicas: [first, second, controllerId] }];
+  const admin = kafka().admin();
+  await admin.connect();
+  t.teardown(() => admin.disconnect());
+  await admin.createTopics({ topics: [{ topic: 'again', replicaAssignment: assigned(a, b) }], waitForLeaders: true });
+  await c.cluster.killBroker(a);
+  const leaderOf = async () => (await admin.fetchTopicMetadata({ topics: ['again'] }).catch(() => null))?.topics[0]!.partitions[0]!.leader;
+  t.not(await waitFor(async () => (await leaderOf()) === b, SESSION_MS + 20_000), -1, `broker ${b} leads again-0 in epoch 1`);
+  await c.cluster.startBroker(a);
+  t.not(await waitFor(allLed, 30_000), -1);
+  await admin.deleteTopics({ topics: ['again'], timeout: 30_000 });
+  t.not(await waitFor(async () => !(await admin.listTopics()).includes('again'), 30_000), -1);
+  // Made again with that broker first (refused as existing until every replica is deleted): it leads the new topic from epoch 0.
+  let refused = '';
+  const made = await waitFor(() => admin.createTopics({ topics: [{ topic: 'again', replicaAssignment: assigned(b, a) }], waitForLeaders: true }).then((created) => created, (err: Error) => ((refused = `${err.message} ${JSON.stringify((err as { errors?: unknown }).errors ?? null)}`), false)), 30_000);
+  t.not(made, -1, refused);
+  t.not(await waitFor(async () => (await leaderOf()) === b, 30_000), -1);
+  const producer = new Kafka({ brokers: c.bootstrap.split(','), clientId: 'again', logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 1_000 } }).producer();
+  await producer.connect();
+  t.teardown(() => producer.disconnect());
+  const [r] = await producer.send({ topic: 'again', acks: -1, timeout: 10_000, messages: [{ partition: 0, value: 'new' }] });
+  t.is(r!.baseOffset, '0');
+});
