@@ -8,13 +8,15 @@
  * Options are Kafka's property names ('num.partitions') or their camelCase
  * forms (numPartitions), plus `dataDir` (log.dir), `port` (a PLAINTEXT
  * listener on 127.0.0.1) and `workers`. With `zookeeper.connect` the broker
- * joins that ZooKeeper-mode cluster.
+ * joins that ZooKeeper-mode cluster; with `samsa.http.listener`
+ * ('http://127.0.0.1:9644') it serves metrics, the admin API and the console.
  */
 import { Broker, type BrokerExtension } from './actors/broker/broker.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import { BrokerConfig } from './actors/config/index.js';
-import { consoleLogger, silentLogger, type Logger } from './actors/runtime/index.js';
+import { pinoLogger, silentLogger, type Logger, type LogLevel } from './actors/runtime/index.js';
 import { standardExtensions } from './actors/standard-extensions.js';
+import { startHttpListener } from './http/http-listener.js';
 
 export { BrokerConfig, ConfigError } from './actors/config/index.js';
 export type { Logger } from './actors/runtime/index.js';
@@ -27,8 +29,8 @@ export interface StartBrokerOptions {
   port?: number;
   /** Worker threads for partition actors; 0 (default) runs everything on the calling thread. */
   workers?: number;
-  /** 'silent', 'info' (default 'warn'), or a Logger. */
-  logger?: Logger | 'silent' | 'info' | 'warn';
+  /** A level for samsa's own logger (pino: JSON lines on stderr, pretty on a terminal; default 'warn'), 'silent', or your Logger (its child(), when it has one, names each component). */
+  logger?: Logger | 'silent' | LogLevel;
   /** Pieces that register actors and API handlers before the broker listens, after the standard ones (consumer groups). */
   extensions?: readonly BrokerExtension[];
   /** Any broker property: Kafka names or camelCase. */
@@ -41,6 +43,8 @@ export interface RunningBroker {
   readonly port: number;
   readonly dataDir: string;
   readonly config: BrokerConfig;
+  /** The HTTP listener's address (metrics, admin API, console) as bound; null without samsa.http.listener. */
+  readonly http: string | null;
   stop(): Promise<void>;
 }
 
@@ -54,17 +58,27 @@ export function brokerConfigFrom(options: StartBrokerOptions): BrokerConfig {
 
 export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
   const config = brokerConfigFrom(options);
-  const logger = typeof options.logger === 'object' ? options.logger : options.logger === 'silent' ? silentLogger : consoleLogger(options.logger ?? 'warn');
+  const logger = typeof options.logger === 'object' ? options.logger : options.logger === 'silent' ? silentLogger : pinoLogger({ level: options.logger ?? 'warn' });
   for (const w of config.warnings) logger.warn(`config ${w.property}: ${w.message}`);
   const extensions = [...standardExtensions(), ...(options.extensions ?? [])];
   // With zookeeper.connect the broker joins that cluster (docs/cluster.md), as `samsa start` does.
   const node = config.get('zookeeper.connect') === null ? null : await ClusterNode.start({ config, logger, extensions });
   const broker = node?.broker ?? (await Broker.start({ config, logger, extensions }));
+  const stopBroker = () => (node !== null ? node.stop() : broker.stop());
+  const address = config.get('samsa.http.listener') as string | null;
+  const http = address ? await startHttpListener(broker, address, logger).catch(async (err) => {
+    await stopBroker();
+    throw err;
+  }) : null;
   return {
     bootstrap: `${broker.advertised.host}:${broker.advertised.port}`,
     port: broker.boundPorts[0]!,
     dataDir: config.logDir,
     config,
-    stop: () => (node !== null ? node.stop() : broker.stop()),
+    http: http?.url ?? null,
+    stop: async () => {
+      await http?.close();
+      await stopBroker();
+    },
   };
 }

@@ -15,8 +15,10 @@ import { GROUPS_BOOLEANS, parseArgs, UsageError } from './args.js';
 const USAGE = `usage: samsa <command> [options]
 
   start      run a broker (--port, --data-dir, --listeners, --advertised-listeners,
-             --workers, --broker-id, --config server.properties, --override key=value,
-             --log-level debug|info|warn|error; environment SAMSA_<PROPERTY>)
+             --workers, --broker-id, --http-listener http://127.0.0.1:9644 (metrics,
+             admin API, web console), --config server.properties, --override key=value,
+             --log-level debug|info|warn|error, --log-format json|pretty;
+             environment SAMSA_<PROPERTY>)
   topics     create|list|describe|delete|alter-config|elect-leaders|reassign|reassignments
              [topic] (--partitions, --config k=v, --add-config k=v, --delete-config k,
              --validate-only, --election-type preferred|unclean, --partition N,

@@ -2,13 +2,13 @@
  * The broker configuration `samsa start` runs with. Later layers win:
  * defaults < --config server.properties < SAMSA_* environment < flags
  * (--port, --data-dir, --listeners, --advertised-listeners, --workers,
- * --broker-id) < --override key=value.
+ * --broker-id, --http-listener) < --override key=value.
  */
 import { readFileSync } from 'node:fs';
 import { BrokerConfig, parseProperties } from '../actors/config/index.js';
 import { option, UsageError, type ParsedArgs } from './args.js';
 
-export const START_OPTIONS = ['config', 'port', 'data-dir', 'listeners', 'advertised-listeners', 'workers', 'broker-id', 'override', 'log-level'];
+export const START_OPTIONS = ['config', 'port', 'data-dir', 'listeners', 'advertised-listeners', 'workers', 'broker-id', 'http-listener', 'override', 'log-level', 'log-format'];
 
 /** SAMSA_LOG_RETENTION_MS=1 -> log.retention.ms; SAMSA_DATA_DIR and SAMSA_PORT as the flags. */
 export function environmentProperties(env: NodeJS.ProcessEnv): Map<string, string> {
@@ -18,7 +18,7 @@ export function environmentProperties(env: NodeJS.ProcessEnv): Map<string, strin
     const key = name.slice('SAMSA_'.length).toLowerCase().replace(/_/g, '.');
     if (key === 'data.dir') out.set('log.dir', value);
     else if (key === 'port') out.set('listeners', `PLAINTEXT://127.0.0.1:${value}`);
-    else if (key === 'native.addon' || key === 'log.level') continue;
+    else if (key === 'native.addon' || key === 'log.level' || key === 'log.format') continue;
     else out.set(key, value);
   }
   return out;
@@ -39,6 +39,8 @@ export function flagProperties(args: ParsedArgs): Map<string, string> {
   }
   const workers = option(args, 'workers');
   if (workers !== undefined) out.set('workers', workers);
+  const http = option(args, 'http-listener');
+  if (http !== undefined) out.set('samsa.http.listener', http);
   const brokerId = option(args, 'broker-id');
   if (brokerId !== undefined) out.set('broker.id', brokerId);
   return out;

@@ -21,7 +21,7 @@ import type { BrokerConfig } from '../actors/config/index.js';
 import { ConfigError, parseListener } from '../actors/config/index.js';
 import { writeMetaProperties } from '../actors/controller/metadata-file.js';
 import { newUuid } from '../actors/controller/topic-names.js';
-import type { Logger } from '../actors/runtime/index.js';
+import { childLogger, type Logger } from '../actors/runtime/index.js';
 import { ClusterCatalog } from './broker/cluster-catalog.js';
 import { StallFence } from './broker/stall-fence.js';
 import { ReplicaFetchers } from './broker/replica-fetcher.js';
@@ -97,10 +97,11 @@ export class ClusterNode {
         throw new ConfigError('broker.id', `${config.brokerId} is above reserved.broker.max.id (${(config.get('reserved.broker.max.id') as number)}), where generated ids live`);
       }
       const brokerId = config.brokerId;
-      const log = o.logger;
+      const log = childLogger(o.logger, { component: 'cluster', broker: brokerId });
       let election!: ControllerElection;
       let catalog!: ClusterCatalog;
-      const channel = new ControllerChannel(`samsa-controller-${brokerId}`, (m) => log.warn(m));
+      const controllerLog = childLogger(log, { component: 'controller' });
+      const channel = new ControllerChannel(`samsa-controller-${brokerId}`, (m) => controllerLog.warn(m));
       const listenerName = (config.get('inter.broker.listener.name') as string | null) ?? (config.get('security.inter.broker.protocol') as string);
       let node: ClusterNode | undefined;
       const fence = new StallFence({
@@ -117,7 +118,7 @@ export class ClusterNode {
       const interBroker: BrokerExtension = { attach: () => [...interBrokerHandlers(catalog, kzk, listenerName, () => node?.activeController ?? null, spoke), clusterElectLeaders(catalog, () => node?.activeController ?? null) as unknown as ApiHandler<ApiKey>, ...(clusterReassignmentHandlers(() => node?.activeController ?? null) as unknown as Array<ApiHandler<ApiKey>>)] };
       const broker = await Broker.start({
         config,
-        logger: log,
+        logger: o.logger,
         extensions: [...(o.extensions ?? []), interBroker],
         catalog: async (ctx) => {
           catalog = new ClusterCatalog({ kzk, brokerId, clusterId, config: ctx.config, host: ctx.host, dataDir: ctx.dataDir, log: ctx.log, isController: () => election?.active ?? false, fenced: () => fence.fenced });
@@ -225,7 +226,7 @@ export class ClusterNode {
       fence,
       channel: this.channel,
       interBrokerListener: INTER_BROKER_LISTENER,
-      log: this.log,
+      log: childLogger(this.log, { component: 'controller' }),
       onMoved: () => void this.election.start(),
       leaderRebalance: {
         enabled: this.broker.config.get('auto.leader.rebalance.enable') === true,

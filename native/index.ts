@@ -19,6 +19,7 @@ export {
 export { murmur2Js, partitionForJs } from './murmur2-js.js';
 export { DirLock, DIR_LOCK_FILE } from './dir-lock.js';
 export { setThreadNice } from './thread-priority.js';
+export { FLUSH_BUCKETS_MS, type FlushStats } from './flush-times.js';
 export { indexCleanedSegment } from './cleaned-segment.js';
 export { recordsProblem, type RecordsProblem } from './records.js';
 export { KAFKA_DEFAULT_LOG_CONFIG, resolveLogConfig, type LogConfig } from './log-config.js';

@@ -8,6 +8,7 @@
 // Views returned by read() are zero-copy Buffers over the segment's memory
 // map; they stay valid (even after retention or truncation removes their
 // segment) until garbage-collected. Treat them as read-only.
+import { FlushTimes, type FlushStats } from './flush-times.js';
 import { addon } from './addon.js';
 import { StorageError } from './errors.js';
 import { resolveLogConfig, msOrNever, type LogConfig } from './log-config.js';
@@ -135,6 +136,7 @@ export class PartitionLog {
   readonly #offsetsOut = new Float64Array(OFFSETS_FIELDS);
   readonly #timeOut = new Float64Array(2);
   #unflushedRecords = 0;
+  readonly #flushTimes = new FlushTimes();
   #lastFlushMs: number;
 
   private constructor(dir: string, config: LogConfig, native: NativeLogHandle, readOnly: boolean, clock: () => number) {
@@ -280,9 +282,15 @@ export class PartitionLog {
     return this.#offsets()[2]!;
   }
 
+  /** How long this handle's fsyncs took (not those of durable appends, which sync inside the append). */
+  flushStats(): FlushStats {
+    return this.#flushTimes.stats();
+  }
+
   /** fsync all appended data; the recovery point becomes the log end. */
   flush(): void {
-    this.#writable().flush();
+    const w = this.#writable();
+    this.#flushTimes.time(() => w.flush());
     this.#unflushedRecords = 0;
     this.#lastFlushMs = this.#clock();
   }
@@ -296,7 +304,8 @@ export class PartitionLog {
   #maybeFlushAt(nowMs: number): boolean {
     if (this.#unflushedRecords === 0) return false;
     if (this.#unflushedRecords >= this.config.flushMessages || nowMs - this.#lastFlushMs >= this.config.flushMs) {
-      this.#writable().flush();
+      const w = this.#writable();
+      this.#flushTimes.time(() => w.flush());
       this.#unflushedRecords = 0;
       this.#lastFlushMs = nowMs;
       return true;

@@ -9,6 +9,8 @@ import type { AckWaits } from './ack-waits.js';
 import type { FetchSessionCache } from './fetch/session-cache.js';
 import type { PartitionRouter } from './partition-router.js';
 import type { LogCleaner } from './log-cleaner.js';
+import type { GroupsView } from './groups-view.js';
+import type { BrokerMetrics } from './metrics/broker-metrics.js';
 
 export interface Endpoint {
   readonly host: string;
@@ -34,8 +36,12 @@ export interface BrokerCore {
   readonly fetchSessions: FetchSessionCache;
   readonly surface: readonly ApiSurfaceEntry[];
   readonly log: BrokerLog;
+  /** Prometheus metrics (metrics/broker-metrics.ts); its hooks do nothing with samsa.metrics.enable=false. */
+  readonly metrics: BrokerMetrics;
   /** The log cleaner; null when log.cleaner.enable=false or log.cleaner.threads=0. */
   readonly cleaner: Pick<LogCleaner, 'describe'> | null;
+  /** Set by the group coordinator's extension when it attaches: the broker core cannot import the coordinator it lies under. */
+  groupsView?: GroupsView | null;
   now(): number;
   /** Writes the log start (and recovery point) checkpoints now; rejects when they could not be written. */
   checkpointLogStartOffsets(): Promise<void>;

@@ -15,9 +15,10 @@ import type { ApiSurfaceEntry } from '../../protocol/index.js';
 import { BrokerConfig, ConfigError, parseListener } from '../config/index.js';
 import type { TopicCatalog } from '../controller/catalog.js';
 import { Controller, type TopicRecord } from '../controller/controller.js';
-import { PARTITION_KIND } from '../partition/messages.js';
-import { ActorSystem, consoleLogger, type Logger } from '../runtime/index.js';
+import { PARTITION_KIND, partitionKey } from '../partition/messages.js';
+import { ActorSystem, childLogger, pinoLogger, type Logger } from '../runtime/index.js';
 import type { BrokerCore, Endpoint } from './broker-core.js';
+import type { GroupsView } from './groups-view.js';
 import { Dispatcher } from './dispatch.js';
 import { FetchWatch } from './fetch/fetch-watch.js';
 import { AckWaits } from './ack-waits.js';
@@ -32,6 +33,8 @@ import { removeLeftoverDeletedDirs } from '../partition/deleted-dirs.js';
 import { WriterPool } from './writer-pool.js';
 import { rateLimitedLog } from './net/rate-limited-log.js';
 import { LogCleaner } from './log-cleaner.js';
+import { BrokerMetrics } from './metrics/broker-metrics.js';
+import { registerBrokerGauges } from './metrics/broker-gauges.js';
 
 /** How long shutdown waits for requests already read before closing connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -75,6 +78,7 @@ export class Broker implements BrokerCore {
   readonly fetchWatch = new FetchWatch();
   readonly ackWaits = new AckWaits();
   readonly fetchSessions: FetchSessionCache;
+  readonly metrics: BrokerMetrics;
   private handlers = handlerTable();
   surface: readonly ApiSurfaceEntry[] = servedSurface(this.handlers);
   private net: NetworkServer | null = null;
@@ -83,6 +87,7 @@ export class Broker implements BrokerCore {
   private stopping: Promise<void> | null = null;
   /** The log cleaner; null with log.cleaner.enable=false. */
   cleaner: LogCleaner | null = null;
+  groupsView: GroupsView | null = null;
   advertised: Endpoint = { host: '127.0.0.1', port: 0 };
   boundPorts: number[] = [];
 
@@ -97,11 +102,18 @@ export class Broker implements BrokerCore {
   ) {
     this.lastRetentionMs = Date.now();
     this.fetchSessions = new FetchSessionCache({ slots: controller.config.fetchSessionSlots, now: () => this.now() });
+    this.metrics = new BrokerMetrics(controller.config.get('samsa.metrics.enable') === true);
+    registerBrokerGauges(this);
+  }
+
+  /** Live client connections. */
+  get connectionCount(): number {
+    return this.net?.connectionCount ?? 0;
   }
 
   static async start(opts: BrokerStartOptions): Promise<Broker> {
     const config = opts.config;
-    const log = opts.logger ?? consoleLogger('info');
+    const log = childLogger(opts.logger ?? pinoLogger(), { component: 'broker', broker: config.brokerId });
     const dataDir = config.logDir;
     if (config.brokerId < 0 && opts.catalog === undefined) throw new ConfigError('broker.id', `${config.brokerId}: a generated broker id (-1) needs zookeeper.connect`);
     mkdirSync(dataDir, { recursive: true });
@@ -122,7 +134,7 @@ export class Broker implements BrokerCore {
     void removeLeftoverDeletedDirs(dataDir, (err) => log.warn(`removing a deleted partition's directory: ${err.message}`)).then((gone) => {
       if (gone.length > 0) log.info(`removed ${gone.length} deleted partitions' directories a crash left behind`);
     });
-    const system = await ActorSystem.start({ workers: config.workers, logger: log, askTimeoutMs: ASK_TIMEOUT_MS });
+    const system = await ActorSystem.start({ workers: config.workers, logger: childLogger(log, { component: 'actors' }), askTimeoutMs: ASK_TIMEOUT_MS });
     system.register(PARTITION_KIND, {
       module: new URL('../partition/partition-actor.js', import.meta.url),
       exportName: 'PartitionActor',
@@ -146,6 +158,7 @@ export class Broker implements BrokerCore {
       throw err;
     }
     const broker = new Broker(dataDir, log, system, router, controller, checkpoints, dirLock);
+    router.dataDeleted.push((topic) => broker.metrics.topicDeleted(topic));
     try {
       for (const ext of opts.extensions ?? []) {
         for (const h of await ext.attach(broker, system)) broker.handlers.set(h.apiKey, h);
@@ -166,9 +179,9 @@ export class Broker implements BrokerCore {
         ioMaxBytesPerSecond: config.get('log.cleaner.io.max.bytes.per.second') as number,
         threadNice: config.get('log.cleaner.thread.nice') as number,
         backoffMs: Math.max(1, config.get('log.cleaner.backoff.ms') as number),
-        log,
+        log: childLogger(log, { component: 'log-cleaner' }),
       });
-      router.onDataDeleted = (key) => broker.cleaner?.forget(key);
+      router.dataDeleted.push((topic, partition) => broker.cleaner?.forget(partitionKey(topic, partition)));
     }
     return broker;
   }
@@ -188,14 +201,16 @@ export class Broker implements BrokerCore {
   private async listen(): Promise<void> {
     const config = this.config;
     const dispatcher = new Dispatcher(this, this.handlers, new WriterPool());
+    const network = childLogger(this.log, { component: 'network' });
     this.net = new NetworkServer({
       maxFrameBytes: config.requestMaxBytes,
       maxInFlight: config.queuedMaxRequests,
       maxConnections: config.maxConnections,
       maxConnectionsPerIp: config.maxConnectionsPerIp,
       idleMs: config.connectionsMaxIdleMs,
-      handle: (frame, conn) => dispatcher.handle(frame, conn),
-      log: rateLimitedLog((m) => this.log.warn(m), Date.now),
+      handle: (frame, conn, arrivedMs) => dispatcher.handle(frame, conn, arrivedMs),
+      onConnection: (event) => (event === 'opened' ? this.metrics.connectionOpened() : this.metrics.connectionClosed()),
+      log: rateLimitedLog((m, fields) => network.warn(m, fields), Date.now),
       now: () => Date.now(),
     });
     const bound = await this.net.listen(config.listeners.map(parseListener));

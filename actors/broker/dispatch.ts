@@ -31,6 +31,7 @@ import type { ApiHandler, ApiKey, HandlerResult } from './handler.js';
 import { CloseConnection, type Connection, type Reply } from './net/connection.js';
 import type { WriterPool } from './writer-pool.js';
 import { printable } from './net/rate-limited-log.js';
+import type { RequestTiming } from './metrics/request-timing.js';
 
 const API_VERSIONS = 18;
 const PRODUCE = 0;
@@ -42,7 +43,7 @@ export class Dispatcher {
     private readonly writers: WriterPool,
   ) {}
 
-  handle(frame: Buffer, conn: Connection): Reply | Promise<Reply> {
+  handle(frame: Buffer, conn: Connection, arrivedMs: number = performance.now()): Reply | Promise<Reply> {
     const r = new Reader(frame);
     const header = readRequestHeader(r);
     if (r.failed) throw new CloseConnection(`malformed request header: ${r.error()!.message}`);
@@ -58,28 +59,32 @@ export class Dispatcher {
       if (err instanceof ProtocolError) throw new CloseConnection(`malformed ${apiCodecs(header.apiKey, header.apiVersion).name} v${header.apiVersion} request: ${err.message}`);
       throw err;
     }
-    const ctx = { broker: this.broker, header, connectionId: conn.id, clientHost: conn.clientHost };
+    const timing: RequestTiming | undefined = this.broker.metrics.enabled ? { apiKey: header.apiKey, arrivedMs, dispatchedMs: performance.now(), remoteMs: 0, answeredMs: 0, sendingMs: 0 } : undefined;
+    const ctx = { broker: this.broker, header, connectionId: conn.id, clientHost: conn.clientHost, timing };
     let result: HandlerResult<ApiKey> | Promise<HandlerResult<ApiKey>>;
     try {
       result = handler.handle(ctx, body as never);
     } catch (err) {
-      return this.encode(header, this.failure(handler, header, body, err));
+      return this.encode(header, this.failure(handler, header, body, err, conn), timing);
     }
     if (result instanceof Promise) {
       return result.then(
-        (res) => this.encode(header, res),
-        (err) => this.encode(header, this.failure(handler, header, body, err)),
+        (res) => this.encode(header, res, timing),
+        (err) => this.encode(header, this.failure(handler, header, body, err, conn), timing),
       );
     }
-    return this.encode(header, result);
+    return this.encode(header, result, timing);
   }
 
-  private failure(handler: ApiHandler<ApiKey>, header: RequestHeader, body: unknown, err: unknown): HandlerResult<ApiKey> {
+  private failure(handler: ApiHandler<ApiKey>, header: RequestHeader, body: unknown, err: unknown, conn: Connection): HandlerResult<ApiKey> {
     // acks=0: the client reads no response; Kafka closes the connection on an error instead.
     if (err instanceof CloseConnection) throw err;
     if (header.apiKey === PRODUCE && (body as RequestDataByKey[0]).acks === 0) throw new CloseConnection(`produce with acks=0 failed: ${(err as Error)?.message}`);
     const code = KafkaError.codeOf(err);
-    if (!(err instanceof KafkaError)) this.broker.log.error(`${apiCodecs(header.apiKey, header.apiVersion).name} v${header.apiVersion} failed: ${(err as Error)?.stack ?? String(err)}`);
+    if (!(err instanceof KafkaError)) {
+      const api = apiCodecs(header.apiKey, header.apiVersion).name;
+      this.broker.log.error(`${api} v${header.apiVersion} failed: ${(err as Error)?.stack ?? String(err)}`, { api, apiVersion: header.apiVersion, clientId: printable(header.clientId), peer: conn.remote });
+    }
     return handler.errorResponse(body as never, code, (err as Error)?.message ?? String(err), header.apiVersion);
   }
 
@@ -88,10 +93,25 @@ export class Dispatcher {
     return this.encode({ ...header, apiVersion: 0 }, body);
   }
 
-  private encode(header: RequestHeader, body: HandlerResult<ApiKey>): Reply {
-    if (body === null) return null;
+  private encode(header: RequestHeader, body: HandlerResult<ApiKey>, timing?: RequestTiming): Reply {
+    const metrics = this.broker.metrics;
+    if (timing !== undefined) metrics.answered(timing, body);
+    if (body === null) {
+      if (timing !== undefined) metrics.finished(timing);
+      return null;
+    }
     const w = this.writers.take();
     const chunks = encodeResponseFrame(w, header.apiKey as ApiKey, header.apiVersion, header.correlationId, body as Input<ResponseDataByKey[ApiKey]>);
-    return { chunks, written: () => this.writers.give(w) };
+    if (timing === undefined) return { chunks, written: () => this.writers.give(w) };
+    return {
+      chunks,
+      sending: () => {
+        timing.sendingMs = performance.now();
+      },
+      written: () => {
+        this.writers.give(w);
+        metrics.finished(timing);
+      },
+    };
   }
 }

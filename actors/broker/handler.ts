@@ -6,6 +6,7 @@
  */
 import type { Input, RequestDataByKey, RequestHeader, ResponseDataByKey, VersionSpan } from '../../protocol/index.js';
 import type { BrokerCore } from './broker-core.js';
+import type { RequestTiming } from './metrics/request-timing.js';
 
 export type ApiKey = keyof RequestDataByKey & keyof ResponseDataByKey;
 
@@ -16,6 +17,8 @@ export interface RequestContext {
   readonly connectionId: number;
   /** The client's address as Kafka reports it ("/127.0.0.1"): DescribeGroups shows it per member. */
   readonly clientHost: string;
+  /** The request's phases, with metrics on: a handler adds the time it is parked on others (parkedFor). */
+  readonly timing?: RequestTiming;
 }
 
 export type HandlerResult<K extends ApiKey> = Input<ResponseDataByKey[K]> | null;

@@ -26,8 +26,8 @@ export class PartitionRouter implements PartitionHost {
   readonly open = new Map<string, { topic: string; partition: number }>();
   /** Fetch's read-only handles on the partition logs, on this (the broker's) thread. */
   readonly logs = new AttachedLogs();
-  /** Told of each partition whose data was deleted (the log cleaner forgets its checkpoint). */
-  onDataDeleted: ((key: string) => void) | null = null;
+  /** Told of each partition whose data was deleted (the log cleaner forgets its checkpoint; metrics drop the topic's series). */
+  readonly dataDeleted: Array<(topic: string, partition: number) => void> = [];
 
   constructor(
     private readonly system: ActorSystem,
@@ -120,7 +120,7 @@ export class PartitionRouter implements PartitionHost {
     const [o] = await this.askMany([{ topic, partition, msg: { t: 'close' as const, deleteData } }]);
     this.open.delete(key);
     this.logs.drop(key);
-    if (deleteData) this.onDataDeleted?.(key);
+    if (deleteData) for (const f of this.dataDeleted) f(topic, partition);
     if (!o!.ok) throw o!.error;
   }
 
@@ -130,7 +130,7 @@ export class PartitionRouter implements PartitionHost {
     for (let p = 0; p < topic.partitions; p++) {
       this.open.delete(partitionKey(topic.name, p));
       this.logs.drop(partitionKey(topic.name, p));
-      this.onDataDeleted?.(partitionKey(topic.name, p));
+      for (const f of this.dataDeleted) f(topic.name, p);
     }
     await this.checkpoints.forgetTopic(topic.name);
     const failed = outcomes.find((o) => !o.ok);

@@ -3,6 +3,7 @@
  * embedding options) plus dynamic overrides set through AlterConfigs.
  * Immutable: a change produces a new BrokerConfig.
  */
+import { parseHttpListener } from './http-listener.js';
 import { BROKER_CONFIGS, type ConfigDef, type ConfigValue, LONG_MAX, TOPIC_CONFIGS } from './definitions.js';
 import { checkRange, ConfigError, dottedName, parseValue } from './parse.js';
 
@@ -88,6 +89,8 @@ export class BrokerConfig {
   private validate(): void {
     for (const l of this.listeners) listenerOf(l, 'listeners');
     for (const l of this.advertisedListeners) listenerOf(l, 'advertised.listeners');
+    const http = this.get('samsa.http.listener');
+    if (typeof http === 'string' && http.trim() !== '') parseHttpListener(http);
     if (this.defaultReplicationFactor !== 1 && this.get('zookeeper.connect') === null) {
       throw new ConfigError('default.replication.factor', 'a single node (no zookeeper.connect) serves replication factor 1 only');
     }

@@ -152,6 +152,13 @@ const defs: ConfigDef[] = [
     min: 0,
     max: 19,
   },
+  {
+    name: 'samsa.http.listener',
+    type: 'string',
+    default: null,
+    doc: 'HTTP address of the metrics endpoint (/metrics), the admin API (/api) and the web console (/), e.g. http://127.0.0.1:9644; unset: no HTTP listener. Port 0 binds an ephemeral port.',
+  },
+  { name: 'samsa.metrics.enable', type: 'boolean', default: true, doc: 'Record request, topic, log and group metrics; false leaves the request path uninstrumented (request, topic and connection counters stay at 0; gauges computed at scrape time are still served).' },
   { name: 'workers', type: 'int', default: 0, doc: 'Worker threads hosting partition actors; 0 runs everything on the main thread.', min: 0 },
 ];
 

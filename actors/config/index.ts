@@ -3,3 +3,4 @@ export { BROKER_CONFIGS, TOPIC_CONFIGS, LONG_MAX, type ConfigDef, type ConfigVal
 export { ConfigError, parseValue, formatValue, dottedName, propertyName, rangeOf, type ConfigLevel } from './parse.js';
 export { parseProperties } from './properties-file.js';
 export { validateTopicOverrides, describeTopicConfig, logPolicy, type LogPolicy, type TopicConfigEntry } from './topic-config.js';
+export { parseHttpListener } from './http-listener.js';

@@ -16,6 +16,7 @@ import type {
   OffsetFetchResponseOffsetFetchResponseTopics,
   SyncGroupResponseData,
 } from '../../protocol/index.js';
+import type { GroupView } from '../broker/groups-view.js';
 import type { JoinProtocol } from './member.js';
 
 export interface JoinInput {
@@ -98,6 +99,8 @@ export type GroupOp =
   | { readonly op: 'describe'; readonly groups: readonly string[] }
   | { readonly op: 'list'; readonly statesFilter: readonly string[]; readonly typesFilter: readonly string[] }
   | { readonly op: 'deleteGroups'; readonly groups: readonly string[] }
+  /** every live group with members, assignments and offsets, for the broker's GroupsView */
+  | { readonly op: 'overview' }
   /** the topics were deleted: their committed offsets go (Kafka's onPartitionsDeleted) */
   | { readonly op: 'topicsDeleted'; readonly topics: readonly string[] };
 
@@ -124,6 +127,10 @@ export interface DeleteGroupsReply {
   readonly results: DeleteGroupsResponseDeletableGroupResult[];
 }
 
+export interface OverviewReply {
+  readonly groups: GroupView[];
+}
+
 export interface TopicsDeletedReply {
   readonly removedOffsets: number;
 }
@@ -139,6 +146,7 @@ export type GroupReply =
   | DescribeReply
   | ListReply
   | DeleteGroupsReply
+  | OverviewReply
   | TopicsDeletedReply;
 
 /** Maps each operation to its reply type. */
@@ -153,5 +161,6 @@ export interface ReplyByOp {
   describe: DescribeReply;
   list: ListReply;
   deleteGroups: DeleteGroupsReply;
+  overview: OverviewReply;
   topicsDeleted: TopicsDeletedReply;
 }

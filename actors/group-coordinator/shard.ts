@@ -18,6 +18,7 @@ import { Member } from './member.js';
 import { heartbeat, join, leave, onJoinTimer, onPendingMemberTimer, onSessionTimer, onSyncTimer, sync } from './membership.js';
 import type { GroupOp, GroupReply } from './messages.js';
 import { commitOffsets, deleteOffsets, expireOffsets, fetchOffsets, removeDeletedTopicOffsets } from './offset-ops.js';
+import { overview } from './overview.js';
 import type { CoordinatorRecord, GroupValue, OffsetValue } from './records.js';
 import type { GroupSettings } from './settings.js';
 import { TimerQueue, type TimerTarget } from './timer-queue.js';
@@ -84,6 +85,8 @@ export class GroupShard {
           return listGroups(this, id, op.statesFilter, op.typesFilter);
         case 'deleteGroups':
           return deleteGroups(this, id, op.groups);
+        case 'overview':
+          return overview(this, id);
         case 'topicsDeleted':
           return removeDeletedTopicOffsets(this, id, op.topics);
       }

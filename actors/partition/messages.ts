@@ -3,6 +3,7 @@
  * these cross threads (Buffers arrive as Uint8Array and are re-wrapped).
  * Offsets travel as bigint, as the protocol carries them.
  */
+import type { FlushStats } from '../../native/index.js';
 import type { LogPolicy } from '../config/index.js';
 import type { CleanedGroup } from './cleaner/clean-job.js';
 import type { CleanerSettings } from './cleaner/clean-plan.js';
@@ -231,6 +232,8 @@ export interface ListOffsetResult {
 
 export interface PartitionDescription {
   readonly sizeBytes: number;
+  readonly segments: number;
+  readonly flush: FlushStats;
   readonly logStartOffset: bigint;
   readonly logEndOffset: bigint;
   readonly recoveryPoint: bigint;

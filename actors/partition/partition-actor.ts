@@ -591,8 +591,12 @@ export class PartitionActor implements Behaviour<PartitionMessage, unknown> {
   private describe(): PartitionDescription {
     const log = this.openLog();
     let size = 0;
-    for (const s of log.segments()) size += s.bytes;
-    return { sizeBytes: size, logStartOffset: BigInt(log.logStartOffset), logEndOffset: BigInt(log.logEndOffset), recoveryPoint: BigInt(log.recoveryPoint), leaderEpoch: this.leaderEpoch, highWatermark: this.role === null ? -1n : this.hw };
+    let segments = 0;
+    for (const s of log.segments()) {
+      size += s.bytes;
+      segments++;
+    }
+    return { sizeBytes: size, segments, flush: log.flushStats(), logStartOffset: BigInt(log.logStartOffset), logEndOffset: BigInt(log.logEndOffset), recoveryPoint: BigInt(log.recoveryPoint), leaderEpoch: this.leaderEpoch, highWatermark: this.role === null ? -1n : this.hw };
   }
 
   /** What the log cleaner may clean now; null unless open and compacted. */

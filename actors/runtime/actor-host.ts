@@ -8,6 +8,15 @@ import type { ReplySink } from './reply-sink.js';
 
 export const defaultMaxActorsPerHost = 100_000;
 
+export interface MailboxStats {
+  readonly kind: string;
+  readonly actors: number;
+  /** Messages waiting in every mailbox of the kind. */
+  readonly queued: number;
+  /** The fullest mailbox of the kind. */
+  readonly maxQueued: number;
+}
+
 export class ActorHost {
   #cells = new Map<string, ActorCell>();
   #kinds = new Map<string, KindSpec>();
@@ -24,6 +33,18 @@ export class ActorHost {
 
   get size(): number {
     return this.#cells.size;
+  }
+
+  /** Each kind's actors here and the messages waiting in their mailboxes. */
+  mailboxes(): MailboxStats[] {
+    const byKind = new Map<string, MailboxStats>();
+    for (const cell of this.#cells.values()) {
+      const kind = cell.address.kind;
+      const m = byKind.get(kind) ?? { kind, actors: 0, queued: 0, maxQueued: 0 };
+      const q = cell.queued;
+      byKind.set(kind, { kind, actors: m.actors + 1, queued: m.queued + q, maxQueued: Math.max(m.maxQueued, q) });
+    }
+    return [...byKind.values()];
   }
 
   addKind(spec: KindSpec): void {

@@ -98,6 +98,9 @@ export async function host(args: HostTaskArgs): Promise<void> {
         case 'close':
           void actors.closeKind(m.kind).then(() => post({ t: 'closed', opId: m.opId }));
           break;
+        case 'mailboxes':
+          post({ t: 'mailboxes', opId: m.opId, mailboxes: actors.mailboxes() });
+          break;
         case 'shutdown':
           void actors.closeAll().then(() => {
             port.close();

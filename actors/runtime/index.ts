@@ -32,6 +32,7 @@ export {
   type ActorErrorCode,
 } from './errors.js';
 export { defaultMailboxCapacity, type KindOptions, type Placement } from './kinds.js';
-export { consoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
+export { childLogger, consoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';
+export { pinoLogger, type LogFormat, type PinoLoggerOptions } from './pino-logger.js';
 export { defaultRestartPolicy, type RestartPolicy } from './restart-policy.js';
 export { memberOfKey, workerIndexForKey, type PlacementRule } from './placement.js';

@@ -9,6 +9,21 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line carries `bindings` too (a component, a partition); optional for a user's logger. */
+  child?(bindings: Record<string, unknown>): Logger;
+}
+
+/** `log` with `bindings` on every line: its own child() when it has one, else the fields merged in. */
+export function childLogger(log: Logger, bindings: Record<string, unknown>): Logger {
+  if (typeof log.child === 'function') return log.child(bindings);
+  const merge = (fields?: Record<string, unknown>) => (fields === undefined ? bindings : { ...bindings, ...fields });
+  return {
+    debug: (m, f) => log.debug(m, merge(f)),
+    info: (m, f) => log.info(m, merge(f)),
+    warn: (m, f) => log.warn(m, merge(f)),
+    error: (m, f) => log.error(m, merge(f)),
+    child: (more) => childLogger(log, { ...bindings, ...more }),
+  };
 }
 
 export function consoleLogger(minLevel: LogLevel = 'warn'): Logger {
@@ -20,7 +35,7 @@ export function consoleLogger(minLevel: LogLevel = 'warn'): Logger {
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
 
 export function logAt(logger: Logger, level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
   logger[level](msg, fields);

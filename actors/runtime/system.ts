@@ -3,7 +3,7 @@
 // actors live on the worker chosen by xxhash64(key) mod workers.
 import { randomUUID } from 'node:crypto';
 import { formatAddress } from './address.js';
-import { ActorHost, defaultMaxActorsPerHost } from './actor-host.js';
+import { ActorHost, defaultMaxActorsPerHost, type MailboxStats } from './actor-host.js';
 import type { ActorRef, AskManyItem, AskManyOptions, AskOutcome, BehaviourFactory } from './behaviour.js';
 import { ManualClock, realClock, type Clock } from './clock.js';
 import { Dispatcher, type Route } from './dispatcher.js';
@@ -12,7 +12,7 @@ import { BehaviourLoader, loadExport, toKindSpec, type KindOptions, type KindSpe
 import { consoleLogger, type Logger } from './logger.js';
 import { workerIndexForKey } from './placement.js';
 import { MAIN, type FromWorker } from './wire.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { JobQueueStats, WorkerPool } from './worker-pool.js';
 
 export interface ActorSystemOptions {
   /** pool workers; 0 runs every kind inline (default 0) */
@@ -49,7 +49,8 @@ export class ActorSystem {
   #dispatcher: Dispatcher;
   #pool: WorkerPool | null = null;
   #unsubscribeClock: (() => void) | null = null;
-  #closeOps = new Map<number, () => void>();
+  /** Operations awaiting a worker's answer, by id. */
+  #ops = new Map<number, (m: FromWorker) => void>();
   #nextOpId = 1;
   #workerDeadLetters = 0;
   #stopping: Promise<void> | null = null;
@@ -148,7 +149,8 @@ export class ActorSystem {
         this.#workerDeadLetters += m.count;
         break;
       case 'closed':
-        this.#closeOps.get(m.opId)?.();
+      case 'mailboxes':
+        this.#ops.get(m.opId)?.(m);
         break;
       case 'ready':
         break;
@@ -206,6 +208,42 @@ export class ActorSystem {
     return this.#pool.runJob<T>({ moduleUrl, exportName, args }, opts.transfer);
   }
 
+  /**
+   * Mailboxes by kind and thread (-1: the main thread). A worker that does not
+   * answer within `timeoutMs` (busy, or lost) is left out.
+   */
+  async mailboxes(timeoutMs = 1_000): Promise<Array<MailboxStats & { readonly thread: number }>> {
+    const out: Array<MailboxStats & { thread: number }> = this.#host.mailboxes().map((m) => ({ ...m, thread: MAIN }));
+    const pool = this.#pool;
+    if (pool === null || this.#stopping) return out;
+    const asks: Promise<void>[] = [];
+    for (let i = 0; i < pool.size; i++) {
+      const opId = this.#nextOpId++;
+      asks.push(
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.#ops.delete(opId);
+            resolve();
+          }, timeoutMs);
+          this.#ops.set(opId, (m) => {
+            this.#ops.delete(opId);
+            clearTimeout(timer);
+            if (m.t === 'mailboxes') for (const x of m.mailboxes) out.push({ ...x, thread: i });
+            resolve();
+          });
+        }),
+      );
+      pool.post(i, { t: 'mailboxes', opId });
+    }
+    await Promise.all(asks);
+    return out;
+  }
+
+  /** The pool's stateless-job queue (null without workers): waiting tasks and piscina's wait-time summary, ms. */
+  jobQueue(): JobQueueStats | null {
+    return this.#pool?.jobQueue() ?? null;
+  }
+
   stats(): ActorSystemStats {
     return {
       postedToWorker: this.#pool ? [...this.#pool.posted] : [],
@@ -243,8 +281,8 @@ export class ActorSystem {
       const opId = this.#nextOpId++;
       closes.push(
         new Promise<void>((resolve) => {
-          this.#closeOps.set(opId, () => {
-            this.#closeOps.delete(opId);
+          this.#ops.set(opId, () => {
+            this.#ops.delete(opId);
             resolve();
           });
         }),

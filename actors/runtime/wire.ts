@@ -5,6 +5,7 @@
 import type { KindSpec } from './kinds.js';
 import type { LogLevel } from './logger.js';
 import type { WireError } from './errors.js';
+import type { MailboxStats } from './actor-host.js';
 
 /** Index of the main thread where a worker index is expected. */
 export const MAIN = -1;
@@ -26,6 +27,7 @@ export type ToWorker =
   | { t: 'outcomes'; outcomes: WireOutcome[] }
   | { t: 'clock'; nowMs: number }
   | { t: 'close'; kind: string; opId: number }
+  | { t: 'mailboxes'; opId: number }
   | { t: 'shutdown' };
 
 export type FromWorker =
@@ -35,7 +37,8 @@ export type FromWorker =
   | { t: 'outcomes'; to: number; outcomes: WireOutcome[] }
   | { t: 'log'; level: LogLevel; msg: string; fields?: Record<string, unknown> }
   | { t: 'deadLetters'; count: number }
-  | { t: 'closed'; opId: number };
+  | { t: 'closed'; opId: number }
+  | { t: 'mailboxes'; opId: number; mailboxes: MailboxStats[] };
 
 /** Arguments of the long-lived host task started once per worker. */
 export interface HostTaskArgs {

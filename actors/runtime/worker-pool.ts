@@ -31,6 +31,15 @@ interface Link {
   restarts: number;
 }
 
+export interface JobQueueStats {
+  readonly queued: number;
+  /** Tasks piscina finished (the long-lived host tasks end only at shutdown). */
+  readonly completed: number;
+  readonly waitP50Ms: number;
+  readonly waitP99Ms: number;
+  readonly waitMaxMs: number;
+}
+
 export class WorkerPool {
   readonly size: number;
   #o: WorkerPoolOptions;
@@ -129,6 +138,11 @@ export class WorkerPool {
 
   threadIdOf(i: number): number {
     return this.#links[i]!.threadId;
+  }
+
+  jobQueue(): JobQueueStats {
+    const wait = this.#piscina.histogram.waitTime;
+    return { queued: this.#piscina.queueSize, completed: this.#piscina.completed, waitP50Ms: wait?.p50 ?? 0, waitP99Ms: wait?.p99 ?? 0, waitMaxMs: wait?.max ?? 0 };
   }
 
   runJob<T>(args: JobTaskArgs, transfer: ArrayBuffer[] = []): Promise<T> {

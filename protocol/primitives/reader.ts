@@ -19,8 +19,9 @@ export class Reader {
   private failMessage = '';
   private failOffset = -1;
 
-  constructor(buf: Buffer, start = 0, end = buf.length) {
-    this.buf = buf;
+  /** A plain Uint8Array (bytes that crossed threads arrive as one) is viewed as a Buffer, not copied. */
+  constructor(buf: Buffer | Uint8Array, start = 0, end = buf.length) {
+    this.buf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
     this.end = end;
   }

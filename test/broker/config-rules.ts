@@ -176,6 +176,8 @@ export const BROKER_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['log.message.downconversion.enable', bool],
   ['message.decompressed.max.bytes', int(0n)],
   ['log.cleaner.thread.nice', { kind: 'int', min: 0n, max: 19n }],
+  ['samsa.http.listener', { kind: 'cases', accept: ['http://127.0.0.1:9644', 'http://127.0.0.1:0', 'http://localhost:9644/', 'http://[::1]:0'], refuse: ['127.0.0.1:9644', 'https://127.0.0.1:9644', 'http://127.0.0.1:70000', 'http://127.0.0.1'] }],
+  ['samsa.metrics.enable', bool],
   ['workers', int(0n)],
 ]);
 

@@ -12,6 +12,7 @@ import { fetchContext, type FetchContext } from '../fetch/fetch-context.js';
 import type { PartitionAnswer, QuietMark } from '../fetch/fetch-session.js';
 import { serveReplicaFetch } from '../fetch/replica-fetch.js';
 import { fetchBounds } from '../fetch/fetch-bounds.js';
+import { parkedFor } from '../metrics/request-timing.js';
 
 const NO_SESSION = 0;
 /** Leadership never moves on a single node (the partition actor's LEADER_EPOCH). */
@@ -70,16 +71,26 @@ export const fetch = defineHandler({
       const keys = wanted.filter((w) => w.errorCode === 0).map((w) => w.key).concat(session.skipped);
       const remaining = deadline - broker.now();
       if (bytes >= minBytes || anyError || remaining <= 0 || keys.length === 0 || broker.fetchWatch.closed) {
+        countFetched(broker, wanted, results);
         const served = version < DOWN_CONVERSION_BELOW ? downConverted(broker, wanted, results, version) : results;
         const answer = session.respond(respond(wanted, served, req.isolationLevel, version));
         if (session.remembers) rememberQuiet(session, wanted, results);
         return answer as never;
       }
-      await broker.fetchWatch.wait(keys, remaining);
+      await parkedFor(ctx.timing, broker.fetchWatch.wait(keys, remaining));
     }
   },
   errorResponse: (_req, errorCode) => ({ errorCode, sessionId: NO_SESSION, responses: [] }),
 });
+
+/** Per topic, as Kafka's BrokerTopicStats; only topics that exist get series (a client naming random topics must not grow them). */
+function countFetched(broker: BrokerCore, wanted: readonly Wanted[], results: readonly PartitionRead[]): void {
+  if (!broker.metrics.enabled) return;
+  for (let i = 0; i < wanted.length; i++) {
+    const w = wanted[i]!;
+    if (broker.controller.topic(w.topic as TopicName) !== undefined) broker.metrics.fetched(w.topic, results[i]!.bytes, results[i]!.errorCode !== 0);
+  }
+}
 
 function resolve(broker: BrokerCore, topics: ReadonlyArray<{ topic: string; topicId: string; partitions: ReadonlyArray<{ partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number }> }>, byId: boolean): Wanted[] {
   const out: Wanted[] = [];

@@ -9,6 +9,7 @@ import { isInternalTopic } from '../internal-topics.js';
 import { partitionProblem } from '../../controller/catalog.js';
 import { CloseConnection } from '../net/connection.js';
 import { errorCodeOf, outcomeError } from '../outcome-error.js';
+import { parkedFor } from '../metrics/request-timing.js';
 
 const NO_OFFSET = -1n;
 /** What Kafka refuses by the request's version before validating records: old magic in v3+, zstd before v7. */
@@ -41,7 +42,7 @@ export const produce = defineHandler({
   async handle(ctx, req) {
     const { broker } = ctx;
     const badAcks = req.acks !== 0 && req.acks !== 1 && req.acks !== -1;
-    type Slot = { topic: string; index: number; errorCode: number; message: string | null; item: number };
+    type Slot = { topic: string; index: number; errorCode: number; message: string | null; item: number; bytes: number };
     const slots: Slot[] = [];
     let refusal: ReturnType<typeof versionProblem>;
     let problem: ReturnType<typeof partitionProblem>;
@@ -50,7 +51,7 @@ export const produce = defineHandler({
     for (const t of req.topicData) {
       const topic = broker.controller.topic(t.name);
       for (const p of t.partitionData) {
-        const slot: Slot = { topic: t.name, index: p.index, errorCode: 0, message: null, item: -1 };
+        const slot: Slot = { topic: t.name, index: p.index, errorCode: 0, message: null, item: -1, bytes: p.records?.length ?? 0 };
         slots.push(slot);
         if (badAcks) slot.errorCode = code('INVALID_REQUIRED_ACKS');
         else if (isInternalTopic(t.name)) {
@@ -82,7 +83,7 @@ export const produce = defineHandler({
       const o = slot.item >= 0 ? outcomes[slot.item]! : null;
       if (o !== null && o.ok && o.value.error === undefined) broker.fetchWatch.notify(partitionKey(slot.topic, slot.index));
     }
-    const acked = req.acks === -1 ? await replicated(broker, slots, outcomes, Math.max(0, req.timeoutMs - (broker.now() - started))) : [];
+    const acked = req.acks === -1 ? await parkedFor(ctx.timing, replicated(broker, slots, outcomes, Math.max(0, req.timeoutMs - (broker.now() - started)))) : [];
     const byTopic = new Map<string, unknown[]>();
     for (const slot of slots) {
       let out = { index: slot.index, errorCode: slot.errorCode, baseOffset: NO_OFFSET, logAppendTimeMs: NO_OFFSET, logStartOffset: NO_OFFSET, recordErrors: [], errorMessage: slot.message };
@@ -99,6 +100,13 @@ export const produce = defineHandler({
           const late = acked[slot.item];
           if (r.error === undefined && late !== undefined && late !== null) out = { ...out, errorCode: code(late.error), errorMessage: late.message };
         }
+      }
+      // Only topics that exist get series: a client naming random topics must not grow them.
+      if (out.errorCode !== 0) {
+        if (broker.controller.topic(slot.topic as TopicName) !== undefined) broker.metrics.produceFailed(slot.topic);
+      } else if (slot.item >= 0) {
+        const r = (outcomes[slot.item] as { value: AppendResult }).value;
+        broker.metrics.produced(slot.topic, Number(r.lastOffset - r.baseOffset) + 1, slot.bytes);
       }
       let list = byTopic.get(slot.topic);
       if (list === undefined) byTopic.set(slot.topic, (list = []));

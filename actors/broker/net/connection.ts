@@ -20,9 +20,10 @@ import { FrameReader } from './frame-reader.js';
 /**
  * What a request turns into: the response frame's chunks (size prefix
  * included), or nothing (acks=0). `written` runs once the socket has taken the
- * bytes, so the memory behind the chunks can be reused.
+ * bytes, so the memory behind the chunks can be reused; `sending` runs just
+ * before they are written (after every earlier response).
  */
-export type Reply = { readonly chunks: readonly Buffer[]; readonly written?: () => void } | null;
+export type Reply = { readonly chunks: readonly Buffer[]; readonly sending?: () => void; readonly written?: () => void } | null;
 
 /** Thrown by a request handler to drop the connection (malformed request). */
 export class CloseConnection extends Error {
@@ -32,8 +33,10 @@ export class CloseConnection extends Error {
 export interface ConnectionOptions {
   readonly maxFrameBytes: number;
   readonly maxInFlight: number;
-  readonly handle: (frame: Buffer, conn: Connection) => Reply | Promise<Reply>;
-  readonly log: (msg: string) => void;
+  /** `arrivedMs`: performance.now() when the frame was read. */
+  readonly handle: (frame: Buffer, conn: Connection, arrivedMs: number) => Reply | Promise<Reply>;
+  /** Warnings about this connection; `fields` carry the peer. */
+  readonly log: (msg: string, fields?: Record<string, unknown>) => void;
   readonly now: () => number;
 }
 
@@ -64,6 +67,8 @@ export class Connection {
   private readonly slots: Slot[] = [];
   /** Frames read past the in-flight limit (at most one socket chunk's worth: reading is paused). */
   private readonly waiting: Buffer[] = [];
+  /** When each waiting frame was read (performance.now()). */
+  private readonly waitingSince: number[] = [];
   private closed = false;
   private finished = false;
   private pausedForInFlight = false;
@@ -89,7 +94,7 @@ export class Connection {
       this.pump();
     });
     socket.on('error', (err) => {
-      if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') options.log(`connection ${this.remote}: ${err.message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') options.log(`connection ${this.remote}: ${err.message}`, { peer: this.remote });
     });
     socket.on('close', () => this.onClose());
   }
@@ -104,7 +109,7 @@ export class Connection {
 
   close(reason?: string): void {
     if (this.closed) return;
-    if (reason) this.options.log(`closing connection ${this.remote}: ${reason}`);
+    if (reason) this.options.log(`closing connection ${this.remote}: ${reason}`, { peer: this.remote });
     this.closed = true;
     this.socket.destroy();
     this.onClose();
@@ -132,7 +137,11 @@ export class Connection {
       this.close((err as Error).message);
       return;
     }
-    for (const frame of frames) this.waiting.push(frame);
+    const at = performance.now();
+    for (const frame of frames) {
+      this.waiting.push(frame);
+      this.waitingSince.push(at);
+    }
     this.pump();
   }
 
@@ -142,18 +151,18 @@ export class Connection {
       if (this.socket.writableLength > RESPONSE_BUDGET_BYTES) break;
       const fetch = isFetch(this.waiting[0]!);
       if (fetch && this.fetchRunning) break;
-      this.dispatch(this.waiting.shift()!, fetch);
+      this.dispatch(this.waiting.shift()!, fetch, this.waitingSince.shift()!);
     }
     this.updateFlow();
   }
 
-  private dispatch(frame: Buffer, fetch: boolean): void {
+  private dispatch(frame: Buffer, fetch: boolean, arrivedMs: number): void {
     const slot: Slot = { done: false, reply: null, fetch };
     if (fetch) this.fetchRunning = true;
     this.slots.push(slot);
     let result: Reply | Promise<Reply>;
     try {
-      result = this.options.handle(frame, this);
+      result = this.options.handle(frame, this, arrivedMs);
     } catch (err) {
       this.fail(err);
       return;
@@ -193,6 +202,7 @@ export class Connection {
       }
       let ok = true;
       const { chunks, written } = reply;
+      reply.sending?.();
       for (let i = 0; i < chunks.length; i++) {
         const last = i === chunks.length - 1;
         ok = last && written ? this.socket.write(chunks[i]!, () => written()) : this.socket.write(chunks[i]!);
@@ -226,6 +236,7 @@ export class Connection {
     this.closed = true;
     this.slots.length = 0;
     this.waiting.length = 0;
+    this.waitingSince.length = 0;
     this.wakeIdle();
     this.onClosed?.(this);
   }

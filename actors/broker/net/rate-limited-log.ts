@@ -4,11 +4,13 @@
  * most `maxPerWindow` lines pass per window; the rest are counted and summed
  * up in one line when the next window opens.
  */
-export function rateLimitedLog(write: (msg: string) => void, now: () => number, maxPerWindow = 20, windowMs = 10_000): (msg: string) => void {
+export type FieldsLog = (msg: string, fields?: Record<string, unknown>) => void;
+
+export function rateLimitedLog(write: FieldsLog, now: () => number, maxPerWindow = 20, windowMs = 10_000): FieldsLog {
   let windowStartMs = -Infinity;
   let passed = 0;
   let suppressed = 0;
-  return (msg) => {
+  return (msg, fields) => {
     const t = now();
     if (t - windowStartMs >= windowMs) {
       if (suppressed > 0) write(`${suppressed} more connection warnings suppressed in the last ${Math.round((t - windowStartMs) / 1000)} s`);
@@ -18,7 +20,7 @@ export function rateLimitedLog(write: (msg: string) => void, now: () => number, 
     }
     if (passed < maxPerWindow) {
       passed++;
-      write(msg);
+      write(msg, fields);
     } else {
       suppressed++;
     }

@@ -12,6 +12,8 @@ export interface ServerOptions extends ConnectionOptions {
   /** Default: no limit. */
   readonly maxConnectionsPerIp?: number;
   readonly idleMs: number;
+  /** Told of every connection accepted and closed (metrics). */
+  readonly onConnection?: (event: 'opened' | 'closed') => void;
 }
 
 export interface BoundListener extends Listener {
@@ -72,8 +74,10 @@ export class NetworkServer {
     this.perIp.set(ip, fromIp + 1);
     const conn = new Connection(socket, this.options);
     this.connections.add(conn);
+    this.options.onConnection?.('opened');
     conn.onClosed = (c) => {
       this.connections.delete(c);
+      this.options.onConnection?.('closed');
       const left = (this.perIp.get(ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);
